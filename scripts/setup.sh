@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what Mailglance needs to build, run and test on Debian 12 / Ubuntu,
+# and says what it installs. Safe to run again: it installs only what is missing.
+#
+#   scripts/setup.sh          build + run packages
+#   scripts/setup.sh test     also the test tools (Xvfb, gnome-keyring, WebDriver, tauri-driver)
+set -euo pipefail
+
+want_tests=0
+[ "${1:-}" = test ] && want_tests=1
+
+say() { printf 'setup: %s\n' "$*"; }
+
+# Building the app: WebKitGTK 4.1 (pulls GTK 3, libsoup 3, JavaScriptCore, libdbus).
+packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl file xdg-utils)
+if [ "$want_tests" = 1 ]; then
+  # Testing: a virtual display, a private D-Bus with a real Secret Service,
+  # secret-tool to read the keychain back, WebKit's WebDriver, screenshots.
+  packages+=(xvfb xauth dbus gnome-keyring libsecret-tools webkit2gtk-driver imagemagick)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    say "these packages are missing and this is not a Debian/Ubuntu system: ${missing[*]}"
+    exit 1
+  fi
+  sudo=()
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { say "run as root, or install sudo: need ${missing[*]}"; exit 1; }
+    sudo=(sudo)
+  fi
+  say "installing with apt: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  say "apt packages installed"
+fi
+
+if ! command -v cargo >/dev/null; then
+  say "Rust is missing: install it with rustup (https://rustup.rs), then run this again"
+  exit 1
+fi
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    say "installing the Rust component $component"
+    rustup component add "$component"
+  fi
+done
+
+if [ "$want_tests" = 1 ]; then
+  # tauri-driver speaks WebDriver for the app and starts WebKitWebDriver.
+  if ! cargo install --list | grep -q '^tauri-driver v2\.'; then
+    say "installing tauri-driver 2.x with cargo (about a minute)"
+    cargo install tauri-driver --version '^2' --locked --quiet
+  fi
+fi

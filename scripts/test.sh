@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test Mailglance has, and fails if any fails:
+# formatting, lints, unit and integration tests, keychain tests against a real
+# Secret Service, and end-to-end tests of the real window under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh test
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== build the app the end-to-end tests drive"
+cargo build -p mailglance --locked
+echo "== tests (in a private Xvfb + D-Bus + gnome-keyring session)"
+scripts/test-session.sh cargo test --workspace --locked

@@ -1,0 +1,14 @@
+//! Build script: embeds the Tauri configuration and declares the app's own
+//! commands, so each one gets an `allow-<command>` permission that
+//! `capabilities/` can grant (and nothing else is callable from the window).
+
+/// Every `#[tauri::command]` in `src/commands.rs`, in one place.
+const COMMANDS: &[&str] = &["app_info"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed: check tauri.conf.json and capabilities/");
+}

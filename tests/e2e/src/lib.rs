@@ -1,0 +1,241 @@
+//! Shared helpers for the end-to-end tests: the real `mailglance` binary in a
+//! real window, driven through `tauri-driver` and WebKitWebDriver.
+//!
+//! Each [`App`] gets its own `tauri-driver` on free ports, its own config and
+//! data folders, and its own keychain service name, so tests can run side by
+//! side and never touch a person's files. They expect to run inside
+//! `scripts/test-session.sh` (a virtual display, a private D-Bus and keyring),
+//! after `cargo build -p mailglance`, as `scripts/test.sh` does.
+//!
+//! Not here: assertions. The tests in `tests/` say what a user would notice.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The workspace's root folder.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The cargo target folder.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Where screenshots go: `target/e2e-screenshots/`.
+pub fn screenshot_dir() -> PathBuf {
+    target_dir().join("e2e-screenshots")
+}
+
+/// The debug build of the app, which `scripts/test.sh` builds first.
+pub fn app_binary() -> PathBuf {
+    let path = target_dir().join("debug/mailglance");
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build -p mailglance` first (scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free loopback port")
+}
+
+/// How an [`App`] is started.
+#[derive(Debug, Default)]
+pub struct Launch {
+    /// Extra environment for the app's process (it passes through
+    /// tauri-driver and WebKitWebDriver).
+    pub env: Vec<(String, String)>,
+}
+
+impl Launch {
+    /// Adds one environment variable for the app.
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.env
+            .push((key.into(), value.as_ref().to_string_lossy().into_owned()));
+        self
+    }
+}
+
+/// A running app: its `tauri-driver`, its WebDriver session, and its folders.
+pub struct App {
+    /// The WebDriver session on the app's window.
+    pub client: Client,
+    driver: Child,
+    home: Option<tempfile::TempDir>,
+}
+
+impl App {
+    /// Starts the app with fresh folders and a keychain service of its own.
+    pub async fn start(launch: Launch) -> App {
+        let home = tempfile::tempdir().expect("temp dir");
+        Self::start_in(home, launch).await
+    }
+
+    /// Starts the app over existing folders (for restart tests).
+    pub async fn start_in(home: tempfile::TempDir, launch: Launch) -> App {
+        let port = free_port();
+        let native_port = free_port();
+        let service = format!(
+            "Mailglance e2e {}",
+            home.path().file_name().unwrap().to_string_lossy()
+        );
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .env("MAILGLANCE_CONFIG_DIR", home.path().join("config"))
+            .env("MAILGLANCE_DATA_DIR", home.path().join("data"))
+            .env("MAILGLANCE_KEYCHAIN_SERVICE", service)
+            .env_remove("MAILGLANCE_CLIENT_FILE")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (k, v) in &launch.env {
+            cmd.env(k, v);
+        }
+        let driver = cmd.spawn().expect(
+            "tauri-driver did not start: install it with `scripts/setup.sh test` \
+             (cargo install tauri-driver --version '^2' --locked)",
+        );
+        let mut guard = DriverGuard(Some(driver));
+        let url = format!("http://127.0.0.1:{port}");
+        let client = connect(&url, &app_binary()).await;
+        App {
+            client,
+            driver: guard.0.take().unwrap(),
+            home: Some(home),
+        }
+    }
+
+    /// The app's own folder, holding `config/` and `data/` (removed at the end).
+    pub fn home(&self) -> &Path {
+        self.home.as_ref().expect("home is kept until quit").path()
+    }
+
+    /// Waits until the element matching `css` is displayed, and returns it.
+    pub async fn wait_visible(&self, css: &str) -> Element {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if el.is_displayed().await.unwrap_or(false) {
+                    return el;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} was not shown within 30 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element matching `css` has non-empty text, and returns it.
+    pub async fn wait_text(&self, css: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if !text.trim().is_empty() {
+                        return text;
+                    }
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} had no text within 30 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the window as `target/e2e-screenshots/<name>.png`
+    /// after letting it repaint, and returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // A WebDriver screenshot can lag the DOM by a frame.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Closes the window and stops its driver.
+    pub async fn quit(mut self) -> tempfile::TempDir {
+        let _ = self.client.clone().close().await;
+        stop(&mut self.driver);
+        self.home.take().expect("home is kept until quit")
+    }
+}
+
+async fn connect(url: &str, binary: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": binary }),
+    );
+    caps.insert("browserName".into(), "wry".into());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match ClientBuilder::rustls()
+            .expect("rustls")
+            .capabilities(caps.clone())
+            .connect(url)
+            .await
+        {
+            Ok(client) => return client,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("no WebDriver session from tauri-driver at {url}: {e}"),
+        }
+    }
+}
+
+/// Stops tauri-driver with SIGTERM: only then does it stop its WebKitWebDriver
+/// child (SIGKILL would leave that holding its port).
+fn stop(driver: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &driver.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
+
+struct DriverGuard(Option<Child>);
+
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            stop(child);
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Ok(None) = self.driver.try_wait() {
+            stop(&mut self.driver);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! End-to-end: the real window, as a person first sees it.
+
+use mailglance_e2e::{App, Launch};
+
+#[tokio::test]
+async fn the_window_opens_on_the_welcome_screen_with_the_client_file_path() {
+    let app = App::start(Launch::default()).await;
+    eprintln!("STEP 6");
+    let heading = app.wait_text("#welcome h1").await;
+    eprintln!("STEP 7");
+    assert_eq!(heading, "Welcome to Mailglance");
+    eprintln!("STEP 8");
+    //assert_eq!(app.client.title().await.unwrap(), "Mailglance");
+    eprintln!("STEP 9");
+
+    let expected = app.home().join("config/client_secret.json");
+    eprintln!("STEP 11");
+    let shown = app.wait_text("#client-file-path").await;
+    eprintln!("STEP 12");
+    assert_eq!(shown, expected.display().to_string());
+    eprintln!("STEP 13");
+    let state = app.wait_text("#client-file-state").await;
+    eprintln!("STEP 14");
+    assert!(state.contains("No client file"), "{state}");
+    eprintln!("STEP 15");
+    let sign_in = app.client.find(fantoccini::Locator::Css("#sign-in")).await.unwrap();
+    eprintln!("STEP 16");
+    assert!(
+        sign_in.attr("disabled").await.unwrap().is_some(),
+        "Sign in must wait for a client file"
+    );
+    eprintln!("STEP 20");
+    let import = app.client.find(fantoccini::Locator::Css("#import-client")).await.unwrap();
+    eprintln!("STEP 21");
+    assert_eq!(import.text().await.unwrap(), "Import client_secret.json");
+    eprintln!("STEP 22");
+
+    app.screenshot("welcome").await;
+    eprintln!("STEP SHOT");
+    eprintln!("STEP 24");
+    app.quit().await;
+    eprintln!("STEP 25");
+}
+
+#[tokio::test]
+async fn a_malformed_client_file_is_named_with_its_problem_on_the_welcome_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("downloaded-client.json");
+    std::fs::write(&file, r#"{"installed": {"client_id": "#).unwrap();
+    let app = App::start(Launch::default().env("MAILGLANCE_CLIENT_FILE", &file)).await;
+    let state = app.wait_text("#client-file-state").await;
+    assert!(state.contains("cannot be used"), "{state}");
+    assert!(state.contains(&file.display().to_string()), "{state}");
+    assert!(state.contains("not valid JSON"), "{state}");
+    app.screenshot("welcome-invalid-client-file").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn the_welcome_screen_speaks_french_on_a_french_system() {
+    let app = App::start(
+        Launch::default()
+            .env("LANG", "fr_FR.UTF-8")
+            .env("LANGUAGE", "fr_FR:fr"),
+    )
+    .await;
+    let heading = app.wait_text("#welcome h1").await;
+    assert_eq!(heading, "Bienvenue dans Mailglance");
+    app.screenshot("welcome-fr").await;
+    app.quit().await;
+}

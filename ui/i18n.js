@@ -1,0 +1,38 @@
+// Strings by key, in the language the system asks for (English, French, Polish).
+import en from './locales/en.js';
+import fr from './locales/fr.js';
+import pl from './locales/pl.js';
+
+const catalogs = { en, fr, pl };
+
+/** The first of the system's languages we have, else English. */
+export function pickLanguage(languages = navigator.languages || [navigator.language]) {
+  for (const tag of languages) {
+    const base = String(tag || '').toLowerCase().split(/[-_]/)[0];
+    if (catalogs[base]) return base;
+  }
+  return 'en';
+}
+
+export let lang = pickLanguage();
+let strings = catalogs[lang];
+
+/** Switches to the system locale the app reports (e.g. `fr-FR`). */
+export function useLocale(locale) {
+  lang = pickLanguage([locale, ...(navigator.languages || [])]);
+  strings = catalogs[lang];
+}
+
+/** The string for `key`, with `{name}` placeholders filled from `values`. */
+export function t(key, values = {}) {
+  const template = strings[key] ?? en[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));
+}
+
+/** Fills every `[data-i18n]` element's text (text only, never markup). */
+export function translatePage(root = document) {
+  document.documentElement.lang = lang;
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    el.textContent = t(el.dataset.i18n);
+  }
+}

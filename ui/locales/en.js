@@ -1,0 +1,22 @@
+// English strings.
+export default {
+  'welcome.title': 'Welcome to Mailglance',
+  'welcome.lead': "Mailglance shows your Gmail message list. You sign in with Google in your own browser, and your sign-in stays in this computer's keychain.",
+  'welcome.setupTitle': 'Before you sign in',
+  'welcome.setupIntro': 'Mailglance needs a Google OAuth client of type “Desktop app”. It is free and takes a few minutes:',
+  'welcome.step1': 'In Google Cloud Console, create a project (or choose one) and enable the Gmail API.',
+  'welcome.step2': 'Set up the OAuth consent screen and add your Google account as a test user.',
+  'welcome.step3': 'Under Credentials, create an OAuth client ID of type “Desktop app” and download its JSON file.',
+  'welcome.step4': 'Import that file here.',
+  'welcome.clientFileTitle': 'Client file',
+  'welcome.readsFrom': 'Mailglance reads the client file from:',
+  'welcome.envHint': 'To use another file, set the environment variable',
+  'welcome.fileReady': 'Client file found. You can sign in.',
+  'welcome.fileMissing': 'No client file there yet. Import one to continue.',
+  'welcome.fileInvalid': 'This client file cannot be used.',
+  'welcome.import': 'Import client_secret.json',
+  'welcome.signIn': 'Sign in with Google',
+  'welcome.readOnly': 'Mailglance is read-only: it never sends, deletes or changes mail.',
+  'welcome.notYet': 'Signing in arrives in the next version of Mailglance.',
+  'error.startup': 'Mailglance could not start: {message}',
+};

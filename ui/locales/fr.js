@@ -1,0 +1,22 @@
+// Chaînes en français.
+export default {
+  'welcome.title': 'Bienvenue dans Mailglance',
+  'welcome.lead': 'Mailglance affiche la liste de vos messages Gmail. Vous vous connectez à Google dans votre propre navigateur, et votre connexion reste dans le trousseau de cet ordinateur.',
+  'welcome.setupTitle': 'Avant de vous connecter',
+  'welcome.setupIntro': 'Mailglance a besoin d’un client OAuth Google de type « Application de bureau ». C’est gratuit et cela prend quelques minutes :',
+  'welcome.step1': 'Dans Google Cloud Console, créez un projet (ou choisissez-en un) et activez l’API Gmail.',
+  'welcome.step2': 'Configurez l’écran de consentement OAuth et ajoutez votre compte Google comme utilisateur test.',
+  'welcome.step3': 'Sous Identifiants, créez un ID client OAuth de type « Application de bureau » et téléchargez son fichier JSON.',
+  'welcome.step4': 'Importez ce fichier ici.',
+  'welcome.clientFileTitle': 'Fichier client',
+  'welcome.readsFrom': 'Mailglance lit le fichier client à cet endroit :',
+  'welcome.envHint': 'Pour utiliser un autre fichier, définissez la variable d’environnement',
+  'welcome.fileReady': 'Fichier client trouvé. Vous pouvez vous connecter.',
+  'welcome.fileMissing': 'Aucun fichier client pour l’instant. Importez-en un pour continuer.',
+  'welcome.fileInvalid': 'Ce fichier client est inutilisable.',
+  'welcome.import': 'Importer client_secret.json',
+  'welcome.signIn': 'Se connecter avec Google',
+  'welcome.readOnly': 'Mailglance est en lecture seule : il n’envoie, ne supprime et ne modifie jamais de courrier.',
+  'welcome.notYet': 'La connexion arrive dans la prochaine version de Mailglance.',
+  'error.startup': 'Mailglance n’a pas pu démarrer : {message}',
+};

@@ -1,0 +1,22 @@
+// Teksty po polsku.
+export default {
+  'welcome.title': 'Witaj w Mailglance',
+  'welcome.lead': 'Mailglance pokazuje listę Twoich wiadomości z Gmaila. Logujesz się w Google we własnej przeglądarce, a dane logowania zostają w pęku kluczy tego komputera.',
+  'welcome.setupTitle': 'Zanim się zalogujesz',
+  'welcome.setupIntro': 'Mailglance potrzebuje klienta OAuth Google typu „Aplikacja komputerowa”. To nic nie kosztuje i zajmuje kilka minut:',
+  'welcome.step1': 'W Google Cloud Console utwórz projekt (lub wybierz istniejący) i włącz Gmail API.',
+  'welcome.step2': 'Skonfiguruj ekran zgody OAuth i dodaj swoje konto Google jako użytkownika testowego.',
+  'welcome.step3': 'W sekcji Dane logowania utwórz identyfikator klienta OAuth typu „Aplikacja komputerowa” i pobierz jego plik JSON.',
+  'welcome.step4': 'Zaimportuj ten plik tutaj.',
+  'welcome.clientFileTitle': 'Plik klienta',
+  'welcome.readsFrom': 'Mailglance czyta plik klienta z:',
+  'welcome.envHint': 'Aby użyć innego pliku, ustaw zmienną środowiskową',
+  'welcome.fileReady': 'Znaleziono plik klienta. Możesz się zalogować.',
+  'welcome.fileMissing': 'Nie ma tam jeszcze pliku klienta. Zaimportuj go, aby kontynuować.',
+  'welcome.fileInvalid': 'Tego pliku klienta nie można użyć.',
+  'welcome.import': 'Importuj client_secret.json',
+  'welcome.signIn': 'Zaloguj się przez Google',
+  'welcome.readOnly': 'Mailglance tylko odczytuje: nigdy nie wysyła, nie usuwa ani nie zmienia poczty.',
+  'welcome.notYet': 'Logowanie pojawi się w następnej wersji Mailglance.',
+  'error.startup': 'Nie udało się uruchomić Mailglance: {message}',
+};
