@@ -16,7 +16,7 @@ packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl file 
 if [ "$want_tests" = 1 ]; then
   # Testing: a virtual display, a private D-Bus with a real Secret Service,
   # secret-tool to read the keychain back, WebKit's WebDriver, screenshots.
-  packages+=(xvfb xauth dbus gnome-keyring libsecret-tools webkit2gtk-driver imagemagick)
+  packages+=(xvfb xauth dbus libglib2.0-bin gnome-keyring libsecret-tools webkit2gtk-driver imagemagick)
 fi
 
 missing=()

@@ -25,11 +25,19 @@ keyring_pid=$!
 cleanup() { kill "$keyring_pid" 2>/dev/null || true; wait "$keyring_pid" 2>/dev/null || true; rm -rf "$scratch"; }
 trap cleanup EXIT
 
-# Wait until the Secret Service answers on the bus.
+# Wait until our daemon owns the Secret Service name. Asking NameHasOwner does not
+# start anything; a secret-tool call before the name is taken would make D-Bus start a
+# second, locked gnome-keyring from its .service file, and every test would then fail.
+owns_name() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'
+}
 for _ in $(seq 1 100); do
-  if secret-tool search --all mailglance-probe x >/dev/null 2>&1; then break; fi
+  if owns_name; then break; fi
   sleep 0.1
 done
+owns_name || {
+  echo "test-session: gnome-keyring did not take the Secret Service name:" >&2; cat "$scratch/keyring.log" >&2; exit 1; }
 secret-tool search --all mailglance-probe x >/dev/null 2>&1 || {
   echo "test-session: the Secret Service did not start:" >&2; cat "$scratch/keyring.log" >&2; exit 1; }
 

@@ -3,7 +3,16 @@
 //! `capabilities/` can grant (and nothing else is callable from the window).
 
 /// Every `#[tauri::command]` in `src/commands.rs`, in one place.
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "import_client_file",
+    "accounts",
+    "start_sign_in",
+    "finish_sign_in",
+    "cancel_sign_in",
+    "sign_out",
+    "profile",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -4,18 +4,28 @@
 //! per command; the command-line entry points can hold one too. Nothing here
 //! imports `tauri`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::auth::{AccountView, Auth, Opener, SignInStarted, SignedOut};
 use crate::config::{self, Client, Paths};
+use crate::error::Result;
+use crate::gmail::{self, Gmail, Profile};
 use crate::keychain::Keychain;
+
+/// A boxed `Send` future. The app's async operations return these: boxing where the
+/// lifetimes are concrete avoids rustc's "Send is not general enough" inside Tauri's
+/// command futures (rust-lang/rust#64552).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Everything the app holds while it runs.
 #[derive(Debug)]
 pub struct App {
     paths: Paths,
-    keychain: Keychain,
+    auth: Auth,
 }
 
 /// What the welcome screen shows about the OAuth client file.
@@ -46,14 +56,22 @@ pub struct Startup {
 }
 
 impl App {
-    /// The app over the given folders and keychain.
-    pub fn new(paths: Paths, keychain: Keychain) -> Self {
-        Self { paths, keychain }
+    /// The app over the given folders and keychain, opening the browser with `opener`.
+    pub fn new(paths: Paths, keychain: Keychain, opener: Arc<dyn Opener>) -> Self {
+        Self {
+            auth: Auth::new(paths.clone(), keychain, opener),
+            paths,
+        }
     }
 
     /// The app as configured by the environment (see `config` and `keychain`).
-    pub fn from_env() -> config::Result<Self> {
-        Ok(Self::new(Paths::from_env()?, Keychain::from_env()))
+    pub fn from_env(opener: Arc<dyn Opener>) -> config::Result<Self> {
+        Ok(Self::new(Paths::from_env()?, Keychain::from_env(), opener))
+    }
+
+    /// Sign-in and tokens.
+    pub fn auth(&self) -> &Auth {
+        &self.auth
     }
 
     /// The folders in use.
@@ -63,7 +81,71 @@ impl App {
 
     /// The keychain in use.
     pub fn keychain(&self) -> &Keychain {
-        &self.keychain
+        self.auth.keychain()
+    }
+
+    /// Checks a chosen client file and copies it into the config dir.
+    pub fn import_client_file(&self, from: &Path) -> Result<ClientFileStatus> {
+        config::import_client_file(&self.paths, from)?;
+        Ok(self.client_file_status())
+    }
+
+    /// Known accounts and whether each is signed in (no network: the silent restore).
+    pub fn accounts<'a>(&'a self) -> BoxFuture<'a, Result<Vec<AccountView>>> {
+        Box::pin(async move { Ok(self.auth.accounts().await?) })
+    }
+
+    /// Opens the browser on Google's consent page.
+    pub fn start_sign_in<'a>(
+        &'a self,
+        login_hint: Option<String>,
+    ) -> BoxFuture<'a, Result<SignInStarted>> {
+        Box::pin(async move { Ok(self.auth.start_sign_in(login_hint).await?) })
+    }
+
+    /// Waits for the browser and keeps the sign-in.
+    pub fn finish_sign_in<'a>(&'a self) -> BoxFuture<'a, Result<AccountView>> {
+        Box::pin(async move { Ok(self.auth.finish_sign_in().await?) })
+    }
+
+    /// Stops waiting for the browser.
+    pub fn cancel_sign_in(&self) {
+        self.auth.cancel_sign_in();
+    }
+
+    /// Signs out of one account.
+    pub fn sign_out<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<SignedOut>> {
+        Box::pin(async move { Ok(self.auth.sign_out(account_id).await?) })
+    }
+
+    /// The account's Gmail profile (address and message count).
+    pub fn profile<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Profile>> {
+        Box::pin(async move {
+            let gmail = self.gmail()?;
+            let token = self.auth.access_token(account_id).await?;
+            match gmail.profile(&token).await {
+                Err(gmail::Error::Unauthorized) => {
+                    let token = self.token_after_401(account_id, &token).await?;
+                    Ok(gmail.profile(&token).await?)
+                }
+                other => Ok(other?),
+            }
+        })
+    }
+
+    fn gmail(&self) -> Result<Gmail> {
+        let google = self.auth.google()?;
+        Ok(Gmail::new(google.http().clone(), &google.endpoints().gmail))
+    }
+
+    /// After a 401: forgets the rejected token and refreshes once.
+    async fn token_after_401(
+        &self,
+        account_id: &str,
+        rejected: &oauth2::AccessToken,
+    ) -> Result<oauth2::AccessToken> {
+        self.auth.forget_access_token(account_id, rejected).await;
+        Ok(self.auth.access_token(account_id).await?)
     }
 
     /// What the first screen shows.
@@ -96,7 +178,12 @@ impl App {
 /// tag without the encoding; `en-US` when none is set.
 fn system_locale() -> String {
     sys_locale::get_locale()
-        .map(|l| l.split(['.', '@']).next().unwrap_or_default().replace('_', "-"))
+        .map(|l| {
+            l.split(['.', '@'])
+                .next()
+                .unwrap_or_default()
+                .replace('_', "-")
+        })
         .filter(|l| !l.is_empty() && l != "C" && l != "POSIX")
         .unwrap_or_else(|| "en-US".into())
 }
@@ -111,7 +198,11 @@ mod tests {
             data_dir: dir.join("data"),
             client_file: dir.join("config").join("client_secret.json"),
         };
-        App::new(paths, Keychain::new("Mailglance unit tests"))
+        App::new(
+            paths,
+            Keychain::new("Mailglance unit tests"),
+            Arc::new(crate::auth::CommandOpener::new(vec!["true".into()])),
+        )
     }
 
     #[test]

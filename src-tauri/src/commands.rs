@@ -4,13 +4,77 @@
 //! returns its result; errors reach the window as `{kind, message}`
 //! (see `error.rs`). Every command here must also be listed in `build.rs`, and
 //! granted in `capabilities/default.json`, or the window cannot call it.
+//! Nothing a command returns holds a token.
 
 use tauri::State;
+use tauri_plugin_dialog::DialogExt;
 
-use crate::app::{App, Startup};
+use crate::app::{App, ClientFileStatus, Startup};
+use crate::auth::{AccountView, SignInStarted, SignedOut};
+use crate::error::Result;
+use crate::gmail::Profile;
 
 /// What the first screen needs: the version and the client file's state.
 #[tauri::command]
 pub fn app_info(app: State<'_, App>) -> Startup {
     app.startup()
+}
+
+/// Lets the person choose a `client_secret.json`, checks it and copies it into the
+/// config dir. `None` when the dialog was closed without a choice.
+#[tauri::command]
+pub async fn import_client_file(
+    window: tauri::Window,
+    app: State<'_, App>,
+) -> Result<Option<ClientFileStatus>> {
+    let chosen = window
+        .dialog()
+        .file()
+        .set_title("Import client_secret.json")
+        .add_filter("Google OAuth client (JSON)", &["json"])
+        .set_parent(&window)
+        .blocking_pick_file();
+    match chosen.and_then(|p| p.into_path().ok()) {
+        Some(path) => app.import_client_file(&path).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Known accounts, restored silently from the keychain.
+#[tauri::command]
+pub async fn accounts(app: State<'_, App>) -> Result<Vec<AccountView>> {
+    app.accounts().await
+}
+
+/// Opens the browser on Google's consent page.
+#[tauri::command]
+pub async fn start_sign_in(
+    app: State<'_, App>,
+    login_hint: Option<String>,
+) -> Result<SignInStarted> {
+    app.start_sign_in(login_hint).await
+}
+
+/// Waits for the browser's reply and keeps the sign-in.
+#[tauri::command]
+pub async fn finish_sign_in(app: State<'_, App>) -> Result<AccountView> {
+    app.finish_sign_in().await
+}
+
+/// Stops waiting for the browser.
+#[tauri::command]
+pub fn cancel_sign_in(app: State<'_, App>) {
+    app.cancel_sign_in();
+}
+
+/// Signs out of one account (revokes at Google, deletes the keychain entry).
+#[tauri::command]
+pub async fn sign_out(app: State<'_, App>, account_id: String) -> Result<SignedOut> {
+    app.sign_out(&account_id).await
+}
+
+/// The account's Gmail profile.
+#[tauri::command]
+pub async fn profile(app: State<'_, App>, account_id: String) -> Result<Profile> {
+    app.profile(&account_id).await
 }

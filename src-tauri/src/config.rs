@@ -24,6 +24,8 @@ pub const CONFIG_DIR_ENV: &str = "MAILGLANCE_CONFIG_DIR";
 pub const DATA_DIR_ENV: &str = "MAILGLANCE_DATA_DIR";
 /// The client file's name in the config dir.
 pub const CLIENT_FILE_NAME: &str = "client_secret.json";
+/// The settings file's name in the config dir (optional).
+pub const SETTINGS_FILE_NAME: &str = "settings.json";
 /// The folder name under the platform's config and data dirs.
 const APP_DIR_NAME: &str = "mailglance";
 
@@ -58,6 +60,25 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong with it, naming the field.
         problem: String,
+    },
+    /// `settings.json` is there but not in the documented form.
+    #[error(
+        "{path} is not a Mailglance settings file: {problem}. Fix it, or delete it to use \
+         Google's endpoints"
+    )]
+    SettingsInvalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, naming the field.
+        problem: String,
+    },
+    /// The imported file could not be copied into the config dir.
+    #[error("cannot copy the client file into {path}: {source}")]
+    ImportFailed {
+        /// Where it was to go.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
     },
     /// Neither the platform nor the environment gives a home for the app's files.
     #[error(
@@ -109,6 +130,177 @@ fn dir_from(env: &'static str, platform: Option<PathBuf>, what: &'static str) ->
             .map(|d| d.join(APP_DIR_NAME))
             .ok_or(Error::NoHomeDir { what, env }),
     }
+}
+
+impl Paths {
+    /// The optional settings file beside the client file's default place.
+    pub fn settings_file(&self) -> PathBuf {
+        self.config_dir.join(SETTINGS_FILE_NAME)
+    }
+
+    /// Where an imported client file is copied to.
+    pub fn imported_client_file(&self) -> PathBuf {
+        self.config_dir.join(CLIENT_FILE_NAME)
+    }
+}
+
+/// Google's endpoints, as the app uses them. Each can be overridden: `auth_uri` and
+/// `token_uri` by the client file, all of them by `settings.json`'s `endpoints` object
+/// (`authorization`, `token`, `revocation`, `userinfo`, `gmail`). That is how the tests
+/// and the demo point the app at the local Google stand-in: by configuration only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    /// The authorization endpoint the browser opens.
+    pub authorization: String,
+    /// The token endpoint (code exchange and refresh).
+    pub token: String,
+    /// The revocation endpoint (sign out).
+    pub revocation: String,
+    /// OpenID Connect userinfo (the account's id and e-mail).
+    pub userinfo: String,
+    /// The Gmail API's root, ending in `/` (`{gmail}gmail/v1/users/...`, `{gmail}batch/gmail/v1`).
+    pub gmail: String,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Self {
+            authorization: "https://accounts.google.com/o/oauth2/v2/auth".into(),
+            token: "https://oauth2.googleapis.com/token".into(),
+            revocation: "https://oauth2.googleapis.com/revoke".into(),
+            userinfo: "https://openidconnect.googleapis.com/v1/userinfo".into(),
+            gmail: "https://gmail.googleapis.com/".into(),
+        }
+    }
+}
+
+/// The optional `settings.json`: endpoint overrides and the program that opens the
+/// browser (`"browser": ["program", "arg", ...]`, the URL is appended), which tests use
+/// to play the person at the browser.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Endpoint overrides.
+    pub endpoints: EndpointOverrides,
+    /// A program to open the sign-in URL with instead of the system's default browser.
+    pub browser: Option<Vec<String>>,
+}
+
+/// Endpoints named in `settings.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointOverrides {
+    authorization: Option<String>,
+    token: Option<String>,
+    revocation: Option<String>,
+    userinfo: Option<String>,
+    gmail: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    #[serde(default)]
+    endpoints: EndpointOverrides,
+    #[serde(default)]
+    browser: Option<Vec<String>>,
+}
+
+impl Settings {
+    /// Reads `settings.json` at `path`; no file means no overrides.
+    pub fn load(path: &Path) -> Result<Self> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => {
+                return Err(Error::SettingsInvalid {
+                    path: path.into(),
+                    problem: format!("it cannot be read ({e})"),
+                });
+            }
+        };
+        Self::parse(&bytes).map_err(|problem| Error::SettingsInvalid {
+            path: path.into(),
+            problem,
+        })
+    }
+
+    /// Parses the text of a settings file; the error names the field.
+    pub fn parse(bytes: &[u8]) -> std::result::Result<Self, String> {
+        let raw: RawSettings =
+            serde_json::from_slice(bytes).map_err(|e| format!("it is not valid ({e})"))?;
+        let e = &raw.endpoints;
+        for (key, value) in [
+            ("authorization", &e.authorization),
+            ("token", &e.token),
+            ("revocation", &e.revocation),
+            ("userinfo", &e.userinfo),
+            ("gmail", &e.gmail),
+        ] {
+            if let Some(v) = value {
+                check_http_url(v).map_err(|why| format!("\"endpoints.{key}\" {why}"))?;
+            }
+        }
+        if let Some(browser) = &raw.browser
+            && browser.first().is_none_or(|p| p.trim().is_empty())
+        {
+            return Err("\"browser\" must name a program".into());
+        }
+        Ok(Self {
+            endpoints: raw.endpoints,
+            browser: raw.browser,
+        })
+    }
+
+    /// Google's endpoints, overridden by the client file and then by these settings.
+    pub fn endpoints_for(&self, client: &Client) -> Endpoints {
+        let mut out = Endpoints {
+            authorization: client.auth_uri.clone(),
+            token: client.token_uri.clone(),
+            ..Endpoints::default()
+        };
+        let o = &self.endpoints;
+        let set = |slot: &mut String, value: &Option<String>| {
+            if let Some(v) = value {
+                *slot = v.clone();
+            }
+        };
+        set(&mut out.authorization, &o.authorization);
+        set(&mut out.token, &o.token);
+        set(&mut out.revocation, &o.revocation);
+        set(&mut out.userinfo, &o.userinfo);
+        set(&mut out.gmail, &o.gmail);
+        if !out.gmail.ends_with('/') {
+            out.gmail.push('/');
+        }
+        out
+    }
+}
+
+fn check_http_url(uri: &str) -> std::result::Result<(), String> {
+    let parsed = url::Url::parse(uri).map_err(|e| format!("is not a URL ({e})"))?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err("is not an http(s) URL".into());
+    }
+    Ok(())
+}
+
+/// Checks the client file at `from` and copies it to `paths.imported_client_file()`.
+/// Nothing is copied when the file is not a usable client file.
+pub fn import_client_file(paths: &Paths, from: &Path) -> Result<Client> {
+    let client = Client::load(from)?;
+    let to = paths.imported_client_file();
+    let io = |source| Error::ImportFailed {
+        path: to.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&paths.config_dir).map_err(io)?;
+    if from != to {
+        // Copy to a temporary name first, so a failed copy never leaves half a file.
+        let partial = to.with_extension("json.partial");
+        std::fs::copy(from, &partial).map_err(io)?;
+        std::fs::rename(&partial, &to).map_err(io)?;
+    }
+    Ok(client)
 }
 
 /// The OAuth client secret. Its `Debug` output never shows it.
@@ -216,18 +408,11 @@ impl Client {
         let auth_uri = need(c.auth_uri, "auth_uri")?;
         let token_uri = need(c.token_uri, "token_uri")?;
         for (key, uri) in [("auth_uri", &auth_uri), ("token_uri", &token_uri)] {
-            let parsed = url::Url::parse(uri)
-                .map_err(|e| format!("\"{name}.{key}\" is not a URL ({e})"))?;
-            if !matches!(parsed.scheme(), "https" | "http") {
-                return Err(format!("\"{name}.{key}\" is not an http(s) URL"));
-            }
+            check_http_url(uri).map_err(|why| format!("\"{name}.{key}\" {why}"))?;
         }
         Ok(Self {
             client_id,
-            client_secret: c
-                .client_secret
-                .filter(|s| !s.is_empty())
-                .map(ClientSecret),
+            client_secret: c.client_secret.filter(|s| !s.is_empty()).map(ClientSecret),
             auth_uri,
             token_uri,
             kind,
@@ -288,6 +473,55 @@ mod tests {
         let bad_uri = INSTALLED.replace("https://oauth2.googleapis.com/token", "token");
         let e = Client::parse(bad_uri.as_bytes()).unwrap_err();
         assert!(e.starts_with("\"installed.token_uri\" is not a URL"), "{e}");
+    }
+
+    #[test]
+    fn endpoints_default_to_google_and_follow_the_client_file_then_settings() {
+        let c = Client::parse(INSTALLED.as_bytes()).unwrap();
+        let plain = Settings::default().endpoints_for(&c);
+        assert_eq!(plain.token, "https://oauth2.googleapis.com/token");
+        assert_eq!(plain.revocation, "https://oauth2.googleapis.com/revoke");
+        assert_eq!(plain.gmail, "https://gmail.googleapis.com/");
+        let s = Settings::parse(
+            br#"{"endpoints": {"token": "http://127.0.0.1:9/token", "gmail": "http://127.0.0.1:9"}}"#,
+        )
+        .unwrap();
+        let e = s.endpoints_for(&c);
+        assert_eq!(e.token, "http://127.0.0.1:9/token");
+        assert_eq!(e.gmail, "http://127.0.0.1:9/");
+        assert_eq!(e.authorization, "https://accounts.google.com/o/oauth2/auth");
+    }
+
+    #[test]
+    fn a_bad_settings_file_names_the_field() {
+        let e = Settings::parse(br#"{"endpoints": {"token": "nope"}}"#).unwrap_err();
+        assert!(e.starts_with("\"endpoints.token\" is not a URL"), "{e}");
+        let e = Settings::parse(br#"{"endpoint": {}}"#).unwrap_err();
+        assert!(e.contains("unknown field"), "{e}");
+    }
+
+    #[test]
+    fn importing_a_broken_file_copies_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            config_dir: dir.path().join("config"),
+            data_dir: dir.path().join("data"),
+            client_file: dir.path().join("config/client_secret.json"),
+        };
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{").unwrap();
+        assert!(matches!(
+            import_client_file(&paths, &bad),
+            Err(Error::ClientFileInvalid { .. })
+        ));
+        assert!(!paths.imported_client_file().exists());
+        let good = dir.path().join("good.json");
+        std::fs::write(&good, INSTALLED).unwrap();
+        import_client_file(&paths, &good).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(paths.imported_client_file()).unwrap(),
+            INSTALLED
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use serde::ser::SerializeStruct;
 
-use crate::{config, keychain};
+use crate::{auth, config, gmail, keychain};
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +19,24 @@ pub enum Error {
     /// The platform keychain.
     #[error(transparent)]
     Keychain(#[from] keychain::Error),
+    /// Signing in and tokens.
+    #[error(transparent)]
+    Auth(auth::Error),
+    /// The Gmail API.
+    #[error(transparent)]
+    Gmail(#[from] gmail::Error),
+}
+
+impl From<auth::Error> for Error {
+    /// Keeps one kind per cause: a config or keychain failure met while signing in is
+    /// reported as that, not as a sign-in failure.
+    fn from(e: auth::Error) -> Self {
+        match e {
+            auth::Error::Config(c) => Error::Config(c),
+            auth::Error::Keychain(k) => Error::Keychain(k),
+            other => Error::Auth(other),
+        }
+    }
 }
 
 /// The result type of commands.
@@ -30,21 +48,63 @@ impl Error {
         match self {
             Error::Config(config::Error::ClientFileMissing { .. }) => "client_file_missing",
             Error::Config(
-                config::Error::ClientFileInvalid { .. } | config::Error::ClientFileUnreadable { .. },
+                config::Error::ClientFileInvalid { .. }
+                | config::Error::ClientFileUnreadable { .. },
             ) => "client_file_invalid",
             Error::Config(config::Error::NoHomeDir { .. }) => "no_home_dir",
+            Error::Config(config::Error::SettingsInvalid { .. }) => "settings_invalid",
+            Error::Config(config::Error::ImportFailed { .. }) => "import_failed",
             Error::Keychain(keychain::Error::StoreMissing { .. }) => "keychain_unavailable",
             Error::Keychain(keychain::Error::Locked { .. }) => "keychain_locked",
             Error::Keychain(keychain::Error::Refused { .. }) => "keychain_refused",
+            Error::Auth(e) => match e {
+                auth::Error::Denied => "sign_in_denied",
+                auth::Error::Cancelled => "sign_in_cancelled",
+                auth::Error::TimedOut { .. } => "sign_in_timed_out",
+                auth::Error::SignInAgain { .. } => "auth_required",
+                auth::Error::Offline { .. } => "offline",
+                auth::Error::Server { .. } | auth::Error::Malformed { .. } => "server_error",
+                auth::Error::Listener { .. } => "listener_failed",
+                auth::Error::NoSignInInProgress => "no_sign_in",
+                auth::Error::UnknownAccount { .. } => "unknown_account",
+                auth::Error::AccountsFile { .. } => "accounts_file",
+                auth::Error::BadEndpoint { .. } => "settings_invalid",
+                auth::Error::AuthorizationFailed { .. }
+                | auth::Error::InvalidGrant { .. }
+                | auth::Error::TokenRefused { .. }
+                | auth::Error::NoUserId
+                | auth::Error::NoRefreshToken { .. } => "sign_in_failed",
+                auth::Error::Config(_) | auth::Error::Keychain(_) => "sign_in_failed",
+            },
+            Error::Gmail(e) => match e {
+                gmail::Error::Unauthorized => "auth_required",
+                gmail::Error::RateLimited { .. } => "rate_limited",
+                gmail::Error::Forbidden { .. } => "forbidden",
+                gmail::Error::Server { .. } | gmail::Error::Malformed { .. } => "server_error",
+                gmail::Error::Offline { .. } => "offline",
+            },
+        }
+    }
+
+    /// The account a "Sign in again" action should pre-fill, when there is one.
+    pub fn email(&self) -> Option<&str> {
+        match self {
+            Error::Auth(auth::Error::SignInAgain { email })
+            | Error::Auth(auth::Error::NoRefreshToken { email }) => Some(email),
+            _ => None,
         }
     }
 }
 
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Error", 2)?;
+        let email = self.email();
+        let mut st = s.serialize_struct("Error", if email.is_some() { 3 } else { 2 })?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("message", &self.to_string())?;
+        if let Some(email) = email {
+            st.serialize_field("email", email)?;
+        }
         st.end()
     }
 }
@@ -63,6 +123,24 @@ mod tests {
         let message = json["message"].as_str().unwrap();
         assert!(message.contains("/home/ana/.config/mailglance/client_secret.json"));
         assert_eq!(json.as_object().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn an_ended_grant_asks_to_sign_in_again_with_the_account() {
+        let e = Error::from(auth::Error::SignInAgain {
+            email: "ana@example.com".into(),
+        });
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], "auth_required");
+        assert_eq!(json["email"], "ana@example.com");
+    }
+
+    #[test]
+    fn a_keychain_failure_during_sign_in_keeps_its_keychain_kind() {
+        let e = Error::from(auth::Error::Keychain(keychain::Error::Locked {
+            detail: "SS error".into(),
+        }));
+        assert_eq!(e.kind(), "keychain_locked");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //!
 //! - [`config`]: the app's folders and Google's `client_secret.json`.
 //! - [`keychain`]: refresh tokens in the platform keychain, one per account.
+//! - [`auth`]: sign-in with Google (PKCE, loopback redirect), tokens, accounts.
+//! - [`gmail`]: the Gmail API client.
 //! - [`app`]: the state the app holds while it runs, and its operations.
 //! - [`error`]: the one error type the window sees, as `{kind, message}`.
 //!
@@ -20,15 +22,26 @@
 #![deny(unsafe_code)]
 
 pub mod app;
+pub mod auth;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod gmail;
 pub mod keychain;
+
+use std::sync::{Arc, OnceLock};
+
+use tauri::Manager;
+use tauri_plugin_opener::OpenerExt;
 
 /// Starts the app: logging, state, plugins, commands, and the main window.
 pub fn run() {
     init_logging();
-    let app = match app::App::from_env() {
+    // The browser opens through tauri-plugin-opener, which needs the app handle: the
+    // opener is handed to the core now and given the handle once the app is built.
+    let handle: Arc<OnceLock<tauri::AppHandle>> = Arc::default();
+    let opener = Arc::new(ShellOpener(handle.clone()));
+    let app = match app::App::from_env(opener) {
         Ok(app) => app,
         Err(e) => {
             tracing::error!("{e}");
@@ -43,12 +56,48 @@ pub fn run() {
         "starting"
     );
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(app)
-        .invoke_handler(tauri::generate_handler![commands::app_info])
-        .run(tauri::generate_context!());
+        .setup(move |tauri_app| {
+            let _ = handle.set(tauri_app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::import_client_file,
+            commands::accounts,
+            commands::start_sign_in,
+            commands::finish_sign_in,
+            commands::cancel_sign_in,
+            commands::sign_out,
+            commands::profile,
+        ])
+        .build(tauri::generate_context!())
+        .map(|built| {
+            built.run(|app_handle, event| {
+                if let tauri::RunEvent::Exit = event {
+                    // A sign-in still waiting gives its port back.
+                    app_handle.state::<app::App>().cancel_sign_in();
+                }
+            })
+        });
     if let Err(e) = result {
         eprintln!("mailglance: the window could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Opens URLs in the system's default browser through tauri-plugin-opener.
+struct ShellOpener(Arc<OnceLock<tauri::AppHandle>>);
+
+impl auth::Opener for ShellOpener {
+    fn open(&self, url: &str) -> Result<(), String> {
+        let handle = self.0.get().ok_or("the app is still starting")?;
+        handle
+            .opener()
+            .open_url(url, None::<&str>)
+            .map_err(|e| e.to_string())
     }
 }
 

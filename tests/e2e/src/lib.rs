@@ -69,12 +69,17 @@ impl Launch {
     }
 }
 
+/// One window at a time: every test shares the virtual display, and a screenshot must
+/// show the window of the test that takes it.
+static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// A running app: its `tauri-driver`, its WebDriver session, and its folders.
 pub struct App {
     /// The WebDriver session on the app's window.
     pub client: Client,
     driver: Child,
     home: Option<tempfile::TempDir>,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl App {
@@ -86,6 +91,7 @@ impl App {
 
     /// Starts the app over existing folders (for restart tests).
     pub async fn start_in(home: tempfile::TempDir, launch: Launch) -> App {
+        let turn = ONE_WINDOW.lock().await;
         let port = free_port();
         let native_port = free_port();
         let service = format!(
@@ -115,6 +121,7 @@ impl App {
             client,
             driver: guard.0.take().unwrap(),
             home: Some(home),
+            _turn: turn,
         }
     }
 
@@ -127,15 +134,12 @@ impl App {
     pub async fn wait_visible(&self, css: &str) -> Element {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                if el.is_displayed().await.unwrap_or(false) {
-                    return el;
-                }
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && el.is_displayed().await.unwrap_or(false)
+            {
+                return el;
             }
-            assert!(
-                Instant::now() < deadline,
-                "{css} was not shown within 30 s"
-            );
+            assert!(Instant::now() < deadline, "{css} was not shown within 30 s");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -144,31 +148,34 @@ impl App {
     pub async fn wait_text(&self, css: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                if let Ok(text) = el.text().await {
-                    if !text.trim().is_empty() {
-                        return text;
-                    }
-                }
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = el.text().await
+                && !text.trim().is_empty()
+            {
+                return text;
             }
-            assert!(
-                Instant::now() < deadline,
-                "{css} had no text within 30 s"
-            );
+            assert!(Instant::now() < deadline, "{css} had no text within 30 s");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
-    /// Saves a screenshot of the window as `target/e2e-screenshots/<name>.png`
-    /// after letting it repaint, and returns its path.
+    /// Saves a screenshot of the virtual display as `target/e2e-screenshots/<name>.png`
+    /// after letting the window repaint, and returns its path.
+    ///
+    /// It is taken with ImageMagick's `import` from the X display, not through WebDriver:
+    /// WebKitWebDriver's screenshot waits for the next paint, and a page that has
+    /// stopped changing never paints again, so that call can hang for good.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
-        // A WebDriver screenshot can lag the DOM by a frame.
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = self.client.screenshot().await.expect("screenshot");
+        tokio::time::sleep(Duration::from_millis(400)).await;
         let dir = screenshot_dir();
         std::fs::create_dir_all(&dir).expect("screenshot dir");
         let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).expect("write screenshot");
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .status()
+            .expect("ImageMagick's import is missing: run scripts/setup.sh test");
+        assert!(status.success(), "import could not take {}", path.display());
         path
     }
 

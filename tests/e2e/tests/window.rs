@@ -5,41 +5,33 @@ use mailglance_e2e::{App, Launch};
 #[tokio::test]
 async fn the_window_opens_on_the_welcome_screen_with_the_client_file_path() {
     let app = App::start(Launch::default()).await;
-    eprintln!("STEP 6");
     let heading = app.wait_text("#welcome h1").await;
-    eprintln!("STEP 7");
     assert_eq!(heading, "Welcome to Mailglance");
-    eprintln!("STEP 8");
-    //assert_eq!(app.client.title().await.unwrap(), "Mailglance");
-    eprintln!("STEP 9");
+    assert_eq!(app.client.title().await.unwrap(), "Mailglance");
 
     let expected = app.home().join("config/client_secret.json");
-    eprintln!("STEP 11");
     let shown = app.wait_text("#client-file-path").await;
-    eprintln!("STEP 12");
     assert_eq!(shown, expected.display().to_string());
-    eprintln!("STEP 13");
     let state = app.wait_text("#client-file-state").await;
-    eprintln!("STEP 14");
     assert!(state.contains("No client file"), "{state}");
-    eprintln!("STEP 15");
-    let sign_in = app.client.find(fantoccini::Locator::Css("#sign-in")).await.unwrap();
-    eprintln!("STEP 16");
+    let sign_in = app
+        .client
+        .find(fantoccini::Locator::Css("#sign-in"))
+        .await
+        .unwrap();
     assert!(
         sign_in.attr("disabled").await.unwrap().is_some(),
         "Sign in must wait for a client file"
     );
-    eprintln!("STEP 20");
-    let import = app.client.find(fantoccini::Locator::Css("#import-client")).await.unwrap();
-    eprintln!("STEP 21");
+    let import = app
+        .client
+        .find(fantoccini::Locator::Css("#import-client"))
+        .await
+        .unwrap();
     assert_eq!(import.text().await.unwrap(), "Import client_secret.json");
-    eprintln!("STEP 22");
 
     app.screenshot("welcome").await;
-    eprintln!("STEP SHOT");
-    eprintln!("STEP 24");
     app.quit().await;
-    eprintln!("STEP 25");
 }
 
 #[tokio::test]

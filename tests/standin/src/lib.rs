@@ -155,7 +155,7 @@ pub struct Options {
     pub quota_per_user_per_minute: Option<u32>,
     /// How quota excess is refused.
     pub rate_limit_style: RateLimitStyle,
-    /// How long access tokens really live (`expires_in` always says 3599, as Google's).
+    /// How long access tokens live; `expires_in` says the same, as Google's (3599 s).
     pub access_token_lifetime: Duration,
 }
 

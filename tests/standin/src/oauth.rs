@@ -607,7 +607,10 @@ fn token_reply(
 ) -> Reply {
     let mut body = Map::new();
     body.insert("access_token".into(), json!(access));
-    body.insert("expires_in".into(), json!(EXPIRES_IN));
+    // Google's expires_in is the token's real lifetime (3599 s); a test that shortens the
+    // lifetime sees it here too. `expire_access_tokens` is the fault that lies.
+    let lifetime = state.tokens().access_lifetime.as_secs();
+    body.insert("expires_in".into(), json!(lifetime));
     if let Some(refresh) = refresh.filter(|_| !state.faults().omit_refresh_token) {
         body.insert("refresh_token".into(), json!(refresh));
     }

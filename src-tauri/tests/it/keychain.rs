@@ -126,7 +126,13 @@ fn run_probe(wrapper: &[&str], env: &[(&str, &str)]) -> String {
     let exe = std::env::current_exe().unwrap();
     let exe = exe.to_str().unwrap();
     let mut args: Vec<&str> = wrapper.to_vec();
-    args.extend([exe, "--exact", "probe_in_child", "--ignored", "--nocapture"]);
+    args.extend([
+        exe,
+        "--exact",
+        "keychain::probe_in_child",
+        "--ignored",
+        "--nocapture",
+    ]);
     let mut cmd = Command::new(args[0]);
     cmd.args(&args[1..]).env("MAILGLANCE_KEYCHAIN_PROBE", "1");
     for (k, v) in env {
@@ -196,7 +202,10 @@ fn a_locked_keyring_is_reported_as_locked_not_as_a_hang() {
           --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
         "$@"
     "#;
-    let result = run_probe(&["dbus-run-session", "--", "sh", "-c", script, "probe"], &[]);
+    let result = run_probe(
+        &["dbus-run-session", "--", "sh", "-c", script, "probe"],
+        &[],
+    );
     assert!(result.starts_with("locked | "), "{result}");
     assert!(result.contains("Unlock it"), "{result}");
 }

@@ -1,0 +1,151 @@
+//! The list of known accounts: id, e-mail and name, nothing secret, in
+//! `accounts.json` in the app's data dir. Refresh tokens are in the keychain, filed
+//! under the account id; this file only says which accounts to restore at launch.
+//!
+//! Writes go to a temporary file that is renamed over the old one, so a crash never
+//! leaves half a list; a broken file is reported, never silently replaced.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Error, Result};
+
+/// The file's name in the data dir.
+pub const FILE_NAME: &str = "accounts.json";
+
+/// One known account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Google's stable account id (`sub`); also the keychain entry's name.
+    pub id: String,
+    /// The e-mail address (for `login_hint` and for people).
+    pub email: String,
+    /// The display name, when Google shared it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct File {
+    accounts: Vec<Account>,
+}
+
+/// The accounts file.
+#[derive(Debug, Clone)]
+pub struct AccountStore {
+    path: PathBuf,
+}
+
+impl AccountStore {
+    /// The store in `data_dir`.
+    pub fn new(data_dir: &Path) -> Self {
+        Self {
+            path: data_dir.join(FILE_NAME),
+        }
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every known account, in the order they were added; none when there is no file.
+    pub fn load(&self) -> Result<Vec<Account>> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice::<File>(&bytes)
+                .map(|f| f.accounts)
+                .map_err(|e| Error::AccountsFile {
+                    path: self.path.clone(),
+                    detail: format!("it is not valid ({e}); move it away to start afresh"),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(Error::AccountsFile {
+                path: self.path.clone(),
+                detail: e.to_string(),
+            }),
+        }
+    }
+
+    /// Adds `account`, or updates the one with the same id in place.
+    pub fn upsert(&self, account: &Account) -> Result<()> {
+        let mut all = self.load()?;
+        match all.iter_mut().find(|a| a.id == account.id) {
+            Some(known) => *known = account.clone(),
+            None => all.push(account.clone()),
+        }
+        self.save(&all)
+    }
+
+    /// Removes the account with `id` (nothing happens when it is not there).
+    pub fn remove(&self, id: &str) -> Result<()> {
+        let mut all = self.load()?;
+        all.retain(|a| a.id != id);
+        self.save(&all)
+    }
+
+    fn save(&self, accounts: &[Account]) -> Result<()> {
+        let io = |e: std::io::Error| Error::AccountsFile {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        };
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let text = serde_json::to_vec_pretty(&File {
+            accounts: accounts.to_vec(),
+        })
+        .map_err(|e| io(std::io::Error::other(e)))?;
+        let partial = self.path.with_extension("json.partial");
+        std::fs::write(&partial, text).map_err(io)?;
+        std::fs::rename(&partial, &self.path).map_err(io)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ana() -> Account {
+        Account {
+            id: "1001".into(),
+            email: "ana@example.com".into(),
+            name: Some("Ana".into()),
+        }
+    }
+
+    #[test]
+    fn accounts_survive_a_reload_and_update_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = AccountStore::new(dir.path());
+        assert!(store.load().unwrap().is_empty());
+        store.upsert(&ana()).unwrap();
+        let jean = Account {
+            id: "1002".into(),
+            email: "jean@example.org".into(),
+            name: None,
+        };
+        store.upsert(&jean).unwrap();
+        let renamed = Account {
+            name: Some("Ana K.".into()),
+            ..ana()
+        };
+        store.upsert(&renamed).unwrap();
+        assert_eq!(
+            AccountStore::new(dir.path()).load().unwrap(),
+            vec![renamed, jean.clone()]
+        );
+        store.remove("1001").unwrap();
+        assert_eq!(store.load().unwrap(), vec![jean]);
+    }
+
+    #[test]
+    fn a_broken_accounts_file_is_reported_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = AccountStore::new(dir.path());
+        std::fs::write(store.path(), "{oops").unwrap();
+        let e = store.upsert(&ana()).unwrap_err();
+        assert!(e.to_string().contains(&store.path().display().to_string()));
+        assert_eq!(std::fs::read_to_string(store.path()).unwrap(), "{oops");
+    }
+}

@@ -1,0 +1,281 @@
+//! The loopback listener that receives the browser's authorization reply (RFC 8252 §7.3).
+//!
+//! It binds `127.0.0.1:0` only (the OS picks a free port per flow), and the redirect URI is
+//! built once from that address, with the literal `127.0.0.1` (never `localhost`, which may
+//! resolve to `::1`), and used as the identical string in the authorization and token
+//! requests. Connections are served concurrently by a real HTTP server (axum over hyper), so
+//! a browser's idle speculative connections and its `/favicon.ico` request cannot block the
+//! reply. `state` is compared in constant time before anything else is looked at; only a
+//! request to the redirect path with the matching `state` ends the flow. Junk on the port
+//! gets a 400 from hyper, an over-long request a 414, and the flow goes on.
+//!
+//! Not here: the token exchange (that is `google.rs`), or anything about the window.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use oauth2::{AuthorizationCode, CsrfToken};
+use subtle::ConstantTimeEq;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::{Error, Result};
+
+/// How long a person has to finish in the browser before the wait ends.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+/// The longest request target accepted; a real reply is a few hundred bytes.
+const MAX_URI_LEN: usize = 8 * 1024;
+
+/// What the browser brought back, once `state` matched.
+#[derive(Debug)]
+enum Reply {
+    /// The authorization code (its `Debug` output is redacted by `oauth2`).
+    Code(AuthorizationCode),
+    /// Google's `error` (and `error_description`), such as `access_denied`.
+    Error {
+        error: String,
+        description: Option<String>,
+    },
+}
+
+struct Shared {
+    state: CsrfToken,
+    reply: Mutex<Option<mpsc::Sender<Reply>>>,
+}
+
+/// A listener for one sign-in flow. Dropping it (or [`Listener::wait`] ending) closes the port.
+pub struct Listener {
+    addr: SocketAddr,
+    redirect_uri: String,
+    replies: mpsc::Receiver<Reply>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Listener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Listener")
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Listener {
+    /// Binds `127.0.0.1:0` and starts serving; only a reply carrying `state` will count.
+    pub async fn bind(state: CsrfToken) -> Result<Self> {
+        let socket = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .map_err(|source| Error::Listener { source })?;
+        let addr = socket
+            .local_addr()
+            .map_err(|source| Error::Listener { source })?;
+        let (tx, replies) = mpsc::channel(1);
+        let shared = Arc::new(Shared {
+            state,
+            reply: Mutex::new(Some(tx)),
+        });
+        let app = Router::new().fallback(handle).with_state(shared);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(socket, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::warn!("the sign-in listener stopped: {e}");
+            }
+        });
+        Ok(Self {
+            addr,
+            redirect_uri: format!("http://{addr}/"),
+            replies,
+            stop: Some(stop),
+            server: Some(server),
+        })
+    }
+
+    /// The address bound (`127.0.0.1` and the port the OS picked).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The redirect URI, `http://127.0.0.1:PORT/`: the one string both requests use.
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// Waits for the browser's reply, at most `timeout`, or until `cancelled` completes.
+    /// The port is released before this returns, whatever the outcome.
+    pub async fn wait(
+        mut self,
+        timeout: Duration,
+        cancelled: impl Future<Output = ()>,
+    ) -> Result<AuthorizationCode> {
+        let outcome = tokio::select! {
+            reply = self.replies.recv() => match reply {
+                Some(Reply::Code(code)) => Ok(code),
+                Some(Reply::Error { error, description }) if error == "access_denied" => {
+                    let _ = description;
+                    Err(Error::Denied)
+                }
+                Some(Reply::Error { error, description }) => Err(Error::AuthorizationFailed {
+                    error,
+                    description: description.unwrap_or_default(),
+                }),
+                None => Err(Error::Listener {
+                    source: std::io::Error::other("the listener stopped"),
+                }),
+            },
+            () = tokio::time::sleep(timeout) => Err(Error::TimedOut {
+                minutes: timeout.as_secs().div_ceil(60),
+            }),
+            () = cancelled => Err(Error::Cancelled),
+        };
+        self.close().await;
+        outcome
+    }
+
+    /// Stops the server: lets the last page reach the browser, then closes every connection.
+    async fn close(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut server) = self.server.take() {
+            // Graceful shutdown drops the listening socket at once and waits for open
+            // requests; idle keep-alive connections must not hold us longer than this.
+            if tokio::time::timeout(Duration::from_secs(2), &mut server)
+                .await
+                .is_err()
+            {
+                server.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    if uri.to_string().len() > MAX_URI_LEN {
+        return page(
+            StatusCode::URI_TOO_LONG,
+            "Not a sign-in reply",
+            "This request is too long to be a sign-in reply. Mailglance is still waiting.",
+        );
+    }
+    if uri.path() != "/" {
+        return page(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "Mailglance only listens here for its sign-in reply.",
+        );
+    }
+    let mut state = None;
+    let mut code = None;
+    let mut error = None;
+    let mut description = None;
+    for (k, v) in url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        match &*k {
+            "state" => state = Some(v.into_owned()),
+            "code" => code = Some(v.into_owned()),
+            "error" => error = Some(v.into_owned()),
+            "error_description" => description = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    // `state` first, in constant time, before anything else in the request is used.
+    let expected = shared.state.secret().as_bytes();
+    let matches = state.is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected)));
+    if !matches {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Not this sign-in",
+            "This reply does not belong to the sign-in Mailglance is waiting for, so it was \
+             ignored. Start signing in again from the app if you need to.",
+        );
+    }
+    let reply = match (code, error) {
+        (_, Some(error)) => Reply::Error { error, description },
+        (Some(code), None) if !code.is_empty() => Reply::Code(AuthorizationCode::new(code)),
+        _ => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                "Incomplete reply",
+                "This reply carries no authorization code. Mailglance is still waiting.",
+            );
+        }
+    };
+    let (status, title, text) = match &reply {
+        Reply::Code(_) => (
+            StatusCode::OK,
+            "Signed in",
+            "Mailglance received your sign-in. You can close this tab and go back to the app.",
+        ),
+        Reply::Error { error, .. } if error == "access_denied" => (
+            StatusCode::OK,
+            "Sign-in cancelled",
+            "You did not allow Mailglance to read your mail, so nothing was shared. You can \
+             close this tab; sign in again from the app whenever you like.",
+        ),
+        Reply::Error { .. } => (
+            StatusCode::OK,
+            "Sign-in failed",
+            "Google could not complete the sign-in. You can close this tab; the app says more.",
+        ),
+    };
+    let sender = shared.reply.lock().map(|mut s| s.take()).unwrap_or(None);
+    match sender {
+        Some(tx) => {
+            let _ = tx.send(reply).await;
+            page(status, title, text)
+        }
+        None => page(
+            StatusCode::OK,
+            "Already done",
+            "This sign-in has already finished. You can close this tab.",
+        ),
+    }
+}
+
+/// A small self-contained page; every text in it is the app's own.
+fn page(status: StatusCode, title: &str, text: &str) -> Response {
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width\"><title>{title} · Mailglance</title>\
+         <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:32em;margin:15vh auto;\
+         padding:0 1em;color:#1d2433}}@media(prefers-color-scheme:dark){{body{{background:#15181f;\
+         color:#e6e9ef}}}}h1{{font-size:1.4em}}</style></head>\
+         <body><h1>{title}</h1><p>{text}</p></body></html>"
+    );
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The address bar holds the code: never send it on as a Referer.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+    );
+    response
+}

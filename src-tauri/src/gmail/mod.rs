@@ -1,0 +1,206 @@
+//! The Gmail API v1 client: typed requests and Google's error replies mapped to what a
+//! person can act on.
+//!
+//! Not here: tokens (the caller passes an access token and, on
+//! [`Error::Unauthorized`], refreshes and calls again), or anything about the window.
+
+use std::time::Duration;
+
+use oauth2::AccessToken;
+use serde::{Deserialize, Serialize};
+
+/// What a Gmail call can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 401: the access token was not accepted.
+    #[error("Google did not accept the sign-in for this request")]
+    Unauthorized,
+    /// 429, or 403 with a rate-limit reason.
+    #[error("Gmail is asking Mailglance to slow down: it will try again shortly")]
+    RateLimited {
+        /// Google's `Retry-After`, when sent.
+        retry_after: Option<Duration>,
+    },
+    /// 403 for another reason (the Gmail API not enabled, a scope missing).
+    #[error("Gmail refused the request ({reason}): {message}")]
+    Forbidden {
+        /// Google's `reason`.
+        reason: String,
+        /// Google's `message`.
+        message: String,
+    },
+    /// 5xx or another unexpected status.
+    #[error("Gmail answered with an error (HTTP {status}): try again in a moment")]
+    Server {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The network failed.
+    #[error("Gmail could not be reached ({detail}): check your internet connection")]
+    Offline {
+        /// What the network said.
+        detail: String,
+    },
+    /// The reply is not in Gmail's format.
+    #[error("Gmail sent a reply Mailglance cannot read ({detail}): try again in a moment")]
+    Malformed {
+        /// What was wrong.
+        detail: String,
+    },
+}
+
+/// The result type of this module.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// `users.getProfile`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    /// The mailbox's address.
+    pub email_address: String,
+    /// Messages in the mailbox (int32 in the discovery document).
+    #[serde(default)]
+    pub messages_total: i64,
+    /// Threads in the mailbox.
+    #[serde(default)]
+    pub threads_total: i64,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    errors: Vec<ErrorItem>,
+    #[serde(default)]
+    details: Vec<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct ErrorItem {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Gmail's REST API at one root.
+#[derive(Debug, Clone)]
+pub struct Gmail {
+    http: reqwest::Client,
+    root: String,
+}
+
+impl Gmail {
+    /// The API at `root` (`https://gmail.googleapis.com/`), over `http`.
+    pub fn new(http: reqwest::Client, root: &str) -> Self {
+        let mut root = root.to_owned();
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        Self { http, root }
+    }
+
+    /// `users.getProfile` for the signed-in user.
+    // The returned futures own what they use: futures that borrow across an await trip
+    // rustc's "Send is not general enough" inside Tauri's command futures.
+    pub fn profile(
+        &self,
+        token: &AccessToken,
+    ) -> impl Future<Output = Result<Profile>> + Send + 'static {
+        let request = self
+            .http
+            .get(format!("{}gmail/v1/users/me/profile", self.root))
+            .bearer_auth(token.secret());
+        async move { read(request.send().await.map_err(offline)?).await }
+    }
+}
+
+fn offline(e: reqwest::Error) -> Error {
+    Error::Offline {
+        detail: e.without_url().to_string(),
+    }
+}
+
+async fn read<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T> {
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let bytes = response.bytes().await.map_err(offline)?;
+    if (200..300).contains(&status) {
+        return serde_json::from_slice(&bytes).map_err(|e| Error::Malformed {
+            detail: e.to_string(),
+        });
+    }
+    Err(status_error(status, retry_after, &bytes))
+}
+
+/// Google's error reply as an [`Error`].
+pub(crate) fn status_error(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
+    let detail = serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .map(|b| b.error);
+    let reason = detail
+        .as_ref()
+        .and_then(|d| d.errors.first().map(|e| e.reason.clone()))
+        .or_else(|| {
+            detail.as_ref().and_then(|d| {
+                d.details
+                    .iter()
+                    .find_map(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
+            })
+        })
+        .unwrap_or_default();
+    match status {
+        401 => Error::Unauthorized,
+        429 => Error::RateLimited { retry_after },
+        403 if matches!(
+            reason.as_str(),
+            "userRateLimitExceeded" | "rateLimitExceeded" | "RATE_LIMIT_EXCEEDED"
+        ) =>
+        {
+            Error::RateLimited { retry_after }
+        }
+        403 => Error::Forbidden {
+            reason,
+            message: detail.map(|d| d.message).unwrap_or_default(),
+        },
+        _ => Error::Server { status },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_rate_limit_403_is_a_rate_limit_not_a_refusal() {
+        let body = br#"{"error":{"code":403,"message":"User Rate Limit Exceeded","errors":[{"message":"User Rate Limit Exceeded","domain":"usageLimits","reason":"userRateLimitExceeded"}],"status":"PERMISSION_DENIED"}}"#;
+        assert!(matches!(
+            status_error(403, None, body),
+            Error::RateLimited { .. }
+        ));
+    }
+
+    #[test]
+    fn a_403_for_a_missing_scope_names_the_reason() {
+        let body = br#"{"error":{"code":403,"message":"Request had insufficient authentication scopes.","errors":[{"message":"Insufficient Permission","domain":"global","reason":"insufficientPermissions"}],"status":"PERMISSION_DENIED"}}"#;
+        match status_error(403, None, body) {
+            Error::Forbidden { reason, .. } => assert_eq!(reason, "insufficientPermissions"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_429_keeps_retry_after() {
+        let e = status_error(429, Some(Duration::from_secs(3)), b"not json");
+        assert!(matches!(e, Error::RateLimited { retry_after: Some(d) } if d.as_secs() == 3));
+    }
+}

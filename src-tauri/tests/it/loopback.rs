@@ -1,0 +1,135 @@
+//! The loopback listener over raw sockets: idle connections, junk, favicon requests,
+//! wrong `state`, over-long requests (LESSONS.md, Sign-in).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use mailglance::auth::Error;
+use mailglance::auth::loopback::Listener;
+use oauth2::CsrfToken;
+
+const STATE: &str = "the-expected-state-0123456789";
+
+/// Sends raw bytes and returns the status line of the reply (or "" when none came).
+fn raw(addr: SocketAddr, bytes: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(bytes).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn get(addr: SocketAddr, target: &str) -> String {
+    raw(
+        addr,
+        format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+async fn listener() -> Listener {
+    Listener::bind(CsrfToken::new(STATE.into())).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_listener_binds_the_ipv4_loopback_on_a_port_the_os_picks() {
+    let a = listener().await;
+    let b = listener().await;
+    assert!(a.addr().ip().is_loopback() && a.addr().is_ipv4());
+    assert_ne!(a.addr().port(), b.addr().port());
+    assert_eq!(
+        a.redirect_uri(),
+        format!("http://127.0.0.1:{}/", a.addr().port())
+    );
+}
+
+#[tokio::test]
+async fn idle_connections_favicon_and_junk_do_not_block_the_real_reply() {
+    let l = listener().await;
+    let addr = l.addr();
+    let waiting = tokio::spawn(l.wait(Duration::from_secs(20), std::future::pending()));
+    let checks = tokio::task::spawn_blocking(move || {
+        // A browser's speculative connection that never sends anything.
+        let _idle = TcpStream::connect(addr).unwrap();
+        assert!(get(addr, "/favicon.ico").contains("404"));
+        // An https client, or plain garbage, on the plain-HTTP port.
+        let junk = raw(
+            addr,
+            b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n",
+        );
+        assert!(junk.is_empty() || junk.contains("400"), "{junk}");
+        assert!(raw(addr, b"NONSENSE\r\n\r\n").contains("400"));
+        // Over-long, and with a wrong state: refused, and the flow goes on.
+        let long = format!("/?state={STATE}&code=x&pad={}", "a".repeat(10_000));
+        assert!(get(addr, &long).contains("414"));
+        assert!(get(addr, "/?state=forged&code=attacker-code").contains("400"));
+        assert!(get(addr, "/?code=no-state").contains("400"));
+        // The real reply, while the idle connection is still open.
+        assert!(get(addr, &format!("/?state={STATE}&code=the-code&scope=x")).contains("200"));
+    });
+    let code = waiting
+        .await
+        .unwrap()
+        .expect("the real reply ends the flow");
+    assert_eq!(code.secret(), "the-code");
+    checks.await.unwrap();
+    std::net::TcpListener::bind(addr).expect("the port is released");
+}
+
+#[tokio::test]
+async fn access_denied_ends_the_flow_with_denied() {
+    let l = listener().await;
+    let addr = l.addr();
+    let waiting = tokio::spawn(l.wait(Duration::from_secs(20), std::future::pending()));
+    let page = tokio::task::spawn_blocking(move || {
+        get(addr, &format!("/?error=access_denied&state={STATE}"))
+    });
+    assert!(matches!(waiting.await.unwrap(), Err(Error::Denied)));
+    assert!(page.await.unwrap().contains("200"));
+}
+
+#[tokio::test]
+async fn a_denial_with_the_wrong_state_is_ignored() {
+    let l = listener().await;
+    let addr = l.addr();
+    let waiting = tokio::spawn(l.wait(Duration::from_secs(20), std::future::pending()));
+    tokio::task::spawn_blocking(move || {
+        assert!(get(addr, "/?error=access_denied&state=forged").contains("400"));
+        assert!(get(addr, &format!("/?state={STATE}&code=ok")).contains("200"));
+    })
+    .await
+    .unwrap();
+    assert_eq!(waiting.await.unwrap().unwrap().secret(), "ok");
+}
+
+#[tokio::test]
+async fn after_the_first_reply_the_port_is_closed() {
+    let l = listener().await;
+    let addr = l.addr();
+    let first = tokio::task::spawn_blocking(move || get(addr, &format!("/?state={STATE}&code=1")));
+    let code = l
+        .wait(Duration::from_secs(20), std::future::pending())
+        .await
+        .unwrap();
+    assert_eq!(code.secret(), "1");
+    assert!(first.await.unwrap().contains("200"));
+    // The port is closed now: nothing more is accepted.
+    assert!(TcpStream::connect(addr).is_err());
+}
+
+#[tokio::test]
+async fn the_wait_times_out_and_releases_the_port() {
+    let l = listener().await;
+    let addr = l.addr();
+    let e = l
+        .wait(Duration::from_millis(200), std::future::pending())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::TimedOut { .. }));
+    std::net::TcpListener::bind(addr).expect("the port is released");
+}
