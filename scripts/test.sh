@@ -11,7 +11,7 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== build the app the end-to-end tests drive"
-cargo build -p mailglance --locked
+echo "== build the app and the stand-in the end-to-end tests drive"
+cargo build -p mailglance -p mailglance-standin --locked
 echo "== tests (in a private Xvfb + D-Bus + gnome-keyring session)"
 scripts/test-session.sh cargo test --workspace --locked

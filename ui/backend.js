@@ -1,5 +1,6 @@
 // The only door to the Rust side: the app's own commands, nothing else.
-// Errors arrive as {kind, message}; see src-tauri/src/error.rs.
+// Errors arrive as {kind, message} (and `email` for "sign in again"); see
+// src-tauri/src/error.rs. Nothing that comes back holds a token.
 
 function invoke(command, args) {
   const tauri = window.__TAURI__;
@@ -9,5 +10,19 @@ function invoke(command, args) {
   return tauri.core.invoke(command, args);
 }
 
-/** The version and the client file's state, for the first screen. */
+/** The version, the system locale and the client file's state, for the first screen. */
 export const appInfo = () => invoke('app_info');
+/** Opens a file dialog, checks the chosen client file and copies it; null when closed. */
+export const importClientFile = () => invoke('import_client_file');
+/** Known accounts with their state (restored from the keychain, no network). */
+export const accounts = () => invoke('accounts');
+/** Opens the browser on Google's consent page: {url, browserOpened}. */
+export const startSignIn = (loginHint) => invoke('start_sign_in', { loginHint: loginHint ?? null });
+/** Waits for the browser's reply: the signed-in account. */
+export const finishSignIn = () => invoke('finish_sign_in');
+/** Stops waiting for the browser. */
+export const cancelSignIn = () => invoke('cancel_sign_in');
+/** Signs out of one account: {email, revoked, problem}. */
+export const signOut = (accountId) => invoke('sign_out', { accountId });
+/** The account's Gmail profile: {emailAddress, messagesTotal, threadsTotal}. */
+export const profile = (accountId) => invoke('profile', { accountId });

@@ -7,5 +7,6 @@
 mod helpers;
 
 mod auth;
+mod gmail;
 mod keychain;
 mod loopback;

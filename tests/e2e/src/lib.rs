@@ -45,6 +45,16 @@ pub fn app_binary() -> PathBuf {
     path
 }
 
+/// The app's log (its stderr, through tauri-driver), kept in its home for leak checks.
+fn log_file(home: &Path) -> Stdio {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(home.join("app.log"))
+        .map(Stdio::from)
+        .unwrap_or_else(|_| Stdio::inherit())
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -91,6 +101,8 @@ impl App {
 
     /// Starts the app over existing folders (for restart tests).
     pub async fn start_in(home: tempfile::TempDir, launch: Launch) -> App {
+        // Both ring and aws-lc-rs are linked in (see Cargo.toml): pick one, once.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let turn = ONE_WINDOW.lock().await;
         let port = free_port();
         let native_port = free_port();
@@ -106,7 +118,7 @@ impl App {
             .env("MAILGLANCE_KEYCHAIN_SERVICE", service)
             .env_remove("MAILGLANCE_CLIENT_FILE")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stderr(log_file(home.path()));
         for (k, v) in &launch.env {
             cmd.env(k, v);
         }
@@ -155,6 +167,56 @@ impl App {
                 return text;
             }
             assert!(Instant::now() < deadline, "{css} had no text within 30 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element matching `css` is hidden or gone.
+    pub async fn wait_hidden(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(el) if el.is_displayed().await.unwrap_or(true) => {}
+                _ => return,
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} was still shown after 30 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `css` is shown and enabled, then clicks it.
+    pub async fn click(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let el = self.wait_visible(css).await;
+            if el.is_enabled().await.unwrap_or(false) {
+                el.click()
+                    .await
+                    .unwrap_or_else(|e| panic!("click {css}: {e}"));
+                return;
+            }
+            assert!(Instant::now() < deadline, "{css} stayed disabled for 30 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the text of `css` contains `part`, and returns the whole text.
+    pub async fn wait_text_containing(&self, css: &str, part: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = el.text().await
+                && text.contains(part)
+            {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} did not show {part:?} within 30 s"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

@@ -1,0 +1,1 @@
+//! The Gmail list pipeline against the Google stand-in over loopback HTTP.

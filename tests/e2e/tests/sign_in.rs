@@ -1,0 +1,171 @@
+//! End to end in the real window: sign in through the browser (a scripted person on the
+//! stand-in's real consent page), restart, sign out; the waiting screen and its Cancel.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use mailglance_e2e::{App, Launch, target_dir};
+use mailglance_standin::{BIG_ACCOUNT, Endpoint, Options, StandIn};
+
+/// The stand-in's binary, which doubles as a scripted browser (`standin URL`).
+fn standin_binary() -> PathBuf {
+    let path = target_dir().join("debug/standin");
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build -p mailglance-standin` first (scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
+
+/// A home for the app whose config points at the stand-in, with `browser` as the program
+/// that opens sign-in links.
+fn home_for(standin: &StandIn, browser: &[&str]) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    standin.write_config(&config).unwrap();
+    let path = config.join("settings.json");
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    settings["browser"] = serde_json::json!(browser);
+    std::fs::write(&path, settings.to_string()).unwrap();
+    home
+}
+
+fn keychain_entry(service: &str, account: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", account])
+        .output()
+        .expect("secret-tool");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.success() && !text.is_empty()).then_some(text)
+}
+
+fn service_for(home: &Path) -> String {
+    format!(
+        "Mailglance e2e {}",
+        home.file_name().unwrap().to_string_lossy()
+    )
+}
+
+fn assert_no_token_under(dir: &Path, tokens: &[String]) {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                let text = String::from_utf8_lossy(&bytes);
+                for token in tokens {
+                    assert!(
+                        !text.contains(token.as_str()),
+                        "a token is in {}",
+                        p.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn signing_in_restarting_and_signing_out_in_the_real_window() {
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    let browser = standin_binary();
+    let home = home_for(&standin, &[browser.to_str().unwrap()]);
+    let launch = || Launch::default().env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT);
+
+    // Sign in: the browser opens on the consent page, the person allows, the account shows.
+    let app = App::start_in(home, launch()).await;
+    app.wait_text_containing("#client-file-state", "You can sign in")
+        .await;
+    app.click("#sign-in").await;
+    app.wait_visible("#shell").await;
+    assert_eq!(app.wait_text("#account-current").await, BIG_ACCOUNT);
+    let summary = app
+        .wait_text_containing("#mailbox-summary", "messages")
+        .await;
+    assert!(summary.contains("1,200"), "{summary}");
+    app.screenshot("signed-in").await;
+    assert_eq!(standin.count(Endpoint::Authorize), 1);
+    let home = app.quit().await;
+    let service = service_for(home.path());
+    let accounts = std::fs::read_to_string(home.path().join("data/accounts.json")).unwrap();
+    let id = serde_json::from_str::<serde_json::Value>(&accounts).unwrap()["accounts"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(keychain_entry(&service, &id).is_some());
+
+    // Restart: signed in silently, no browser.
+    let app = App::start_in(home, launch()).await;
+    app.wait_visible("#shell").await;
+    assert_eq!(app.wait_text("#account-current").await, BIG_ACCOUNT);
+    assert_eq!(
+        standin.count(Endpoint::Authorize),
+        1,
+        "no browser on restart"
+    );
+
+    // The account menu, then sign out: back to the welcome screen, grant revoked.
+    app.click("#account-button").await;
+    app.wait_visible("#account-menu").await;
+    app.screenshot("account-menu").await;
+    app.click("#sign-out").await;
+    app.wait_visible("#welcome").await;
+    app.screenshot("signed-out").await;
+    assert!(standin.grant_is_revoked(BIG_ACCOUNT));
+    let home = app.quit().await;
+    assert!(keychain_entry(&service, &id).is_none());
+
+    // Nothing secret in the app's files or its log.
+    assert_no_token_under(home.path(), &standin.issued_tokens());
+    if let Some(data) = std::env::var_os("XDG_DATA_HOME") {
+        assert_no_token_under(Path::new(&data), &standin.issued_tokens());
+    }
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_waiting_screen_offers_the_link_and_cancel_returns_to_the_welcome_screen() {
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    // A browser that opens nothing: the person has to use the link.
+    let home = home_for(&standin, &["true"]);
+    let app = App::start_in(home, Launch::default()).await;
+    app.click("#sign-in").await;
+    app.wait_visible("#waiting").await;
+    let link = app
+        .wait_visible("#sign-in-link")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(link.starts_with(&standin.authorization_url()), "{link}");
+    assert!(link.contains("code_challenge_method=S256"));
+    app.screenshot("waiting-for-browser").await;
+    app.click("#cancel-sign-in").await;
+    app.wait_visible("#welcome").await;
+    app.wait_hidden("#banner").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn denying_consent_shows_a_banner_with_try_again() {
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    let browser = standin_binary();
+    let home = home_for(&standin, &[browser.to_str().unwrap()]);
+    let app = App::start_in(home, Launch::default().env("STANDIN_BROWSE_DENY", "1")).await;
+    app.click("#sign-in").await;
+    let text = app
+        .wait_text_containing("#banner-text", "cancelled in the browser")
+        .await;
+    assert!(!text.contains('{'), "no raw JSON in the banner: {text}");
+    assert_eq!(app.wait_text("#banner-action").await, "Try again");
+    app.wait_visible("#welcome").await;
+    app.screenshot("sign-in-denied").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
