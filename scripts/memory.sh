@@ -20,7 +20,7 @@ home=$(mktemp -d)
 MAILGLANCE_CONFIG_DIR=$home/config MAILGLANCE_DATA_DIR=$home/data \
   MAILGLANCE_KEYCHAIN_SERVICE="Mailglance memory" "$bin" 2>"$home/log" &
 app=$!
-trap 'kill $app 2>/dev/null; wait $app 2>/dev/null; rm -rf $home' EXIT
+trap 'kill $app 2>/dev/null || true; wait $app 2>/dev/null || true; rm -rf $home' EXIT
 sleep "$settle"
 
 tree() { echo "$1"; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do tree "$c"; done; }

@@ -4,10 +4,13 @@
 #
 #   scripts/setup.sh          build + run packages
 #   scripts/setup.sh test     also the test tools (Xvfb, gnome-keyring, WebDriver, tauri-driver)
+#   scripts/setup.sh bundle   also the bundle tools (the Tauri CLI from npm, minisign, Xvfb)
 set -euo pipefail
 
 want_tests=0
+want_bundle=0
 [ "${1:-}" = test ] && want_tests=1
+[ "${1:-}" = bundle ] && want_bundle=1
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -19,19 +22,24 @@ if [ "$want_tests" = 1 ]; then
   packages+=(xvfb xauth dbus libglib2.0-bin gnome-keyring libsecret-tools webkit2gtk-driver imagemagick)
 fi
 
+if [ "$want_bundle" = 1 ]; then
+  # Signing checks, and a test install of the .deb under Xvfb.
+  packages+=(minisign xvfb xauth dbus libglib2.0-bin gnome-keyring libsecret-tools imagemagick)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+sudo=()
+if [ "$(id -u)" != 0 ]; then sudo=(sudo); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then
     say "these packages are missing and this is not a Debian/Ubuntu system: ${missing[*]}"
     exit 1
   fi
-  sudo=()
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || { say "run as root, or install sudo: need ${missing[*]}"; exit 1; }
-    sudo=(sudo)
+  if [ ${#sudo[@]} -gt 0 ] && ! command -v sudo >/dev/null; then
+    say "run as root, or install sudo: need ${missing[*]}"; exit 1
   fi
   say "installing with apt: ${missing[*]}"
   "${sudo[@]}" apt-get update -qq
@@ -49,6 +57,22 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+
+if [ "$want_bundle" = 1 ] || [ "${MAILGLANCE_WANT_CLI:-}" = 1 ]; then
+  # The Tauri CLI (2.x, pinned in package-lock.json): a prebuilt binary from npm.
+  if ! command -v npm >/dev/null; then
+    if command -v apt-get >/dev/null && ! command -v node >/dev/null; then
+      say "installing Node.js and npm with apt (for the Tauri CLI)"
+      "${sudo[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    else
+      say "npm is missing: install Node.js (with npm), then run this again"; exit 1
+    fi
+  fi
+  if [ ! -x node_modules/.bin/tauri ]; then
+    say "installing the Tauri CLI with npm"
+    npm install --no-audit --no-fund --silent
+  fi
+fi
 
 if [ "$want_tests" = 1 ]; then
   # tauri-driver speaks WebDriver for the app and starts WebKitWebDriver.

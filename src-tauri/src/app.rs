@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::auth::{AccountView, Auth, Opener, SignInStarted, SignedOut};
+use crate::auth::{self, AccountView, Auth, Opener, SignInStarted, SignedOut};
 use crate::config::{self, Client, Paths};
 use crate::error::Result;
 use crate::gmail::{self, Gmail, Profile};
@@ -133,6 +133,25 @@ impl App {
         })
     }
 
+    /// Opens one message in Gmail on the web, in the person's browser, signed in as the
+    /// account (`authuser`). Only ids made of letters and digits are accepted: the window
+    /// cannot use this to open anything else.
+    pub fn open_message(&self, account_id: &str, message_id: &str) -> Result<String> {
+        let email = self
+            .auth
+            .email_of(account_id)
+            .ok_or_else(|| auth::Error::UnknownAccount {
+                id: account_id.to_owned(),
+            })?;
+        let url = gmail_web_url(&email, message_id).ok_or_else(|| {
+            crate::error::Error::from(crate::gmail::Error::Malformed {
+                detail: format!("{message_id:?} is not a Gmail message id"),
+            })
+        })?;
+        self.auth.open_in_browser(&url)?;
+        Ok(url)
+    }
+
     fn gmail(&self) -> Result<Gmail> {
         let google = self.auth.google()?;
         Ok(Gmail::new(google.http().clone(), &google.endpoints().gmail))
@@ -174,6 +193,17 @@ impl App {
     }
 }
 
+/// The web address of a message in Gmail, for `email`'s session in the browser.
+pub fn gmail_web_url(email: &str, message_id: &str) -> Option<String> {
+    if message_id.is_empty() || !message_id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let mut url = url::Url::parse("https://mail.google.com/mail/").ok()?;
+    url.query_pairs_mut().append_pair("authuser", email);
+    url.set_fragment(Some(&format!("all/{message_id}")));
+    Some(url.to_string())
+}
+
 /// The system locale (`LC_ALL`, `LC_MESSAGES`, `LANG` on Unix), as a BCP 47
 /// tag without the encoding; `en-US` when none is set.
 fn system_locale() -> String {
@@ -203,6 +233,16 @@ mod tests {
             Keychain::new("Mailglance unit tests"),
             Arc::new(crate::auth::CommandOpener::new(vec!["true".into()])),
         )
+    }
+
+    #[test]
+    fn a_message_opens_in_gmail_for_its_account_and_odd_ids_are_refused() {
+        assert_eq!(
+            gmail_web_url("ana.kowalska@example.com", "18c2f0a9b1d4e7f3").unwrap(),
+            "https://mail.google.com/mail/?authuser=ana.kowalska%40example.com#all/18c2f0a9b1d4e7f3"
+        );
+        assert_eq!(gmail_web_url("ana@example.com", "x/../../evil"), None);
+        assert_eq!(gmail_web_url("ana@example.com", ""), None);
     }
 
     #[test]

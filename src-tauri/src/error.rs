@@ -68,6 +68,7 @@ impl Error {
                 auth::Error::NoSignInInProgress => "no_sign_in",
                 auth::Error::UnknownAccount { .. } => "unknown_account",
                 auth::Error::AccountsFile { .. } => "accounts_file",
+                auth::Error::BrowserFailed { .. } => "browser_failed",
                 auth::Error::BadEndpoint { .. } => "settings_invalid",
                 auth::Error::AuthorizationFailed { .. }
                 | auth::Error::InvalidGrant { .. }

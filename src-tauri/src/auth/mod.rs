@@ -151,6 +151,12 @@ pub enum Error {
         /// The id given.
         id: String,
     },
+    /// The browser could not be opened.
+    #[error("the browser could not be opened ({detail})")]
+    BrowserFailed {
+        /// Why.
+        detail: String,
+    },
     /// The accounts file could not be read or written.
     #[error("the accounts file {path} cannot be used: {detail}")]
     AccountsFile {

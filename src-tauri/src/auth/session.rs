@@ -183,6 +183,13 @@ impl Auth {
         Google::new(client, endpoints)
     }
 
+    /// Opens `url` in the person's browser (settings' `"browser"`, else the system's).
+    pub fn open_in_browser(&self, url: &str) -> Result<()> {
+        self.opener()?
+            .open(url)
+            .map_err(|detail| Error::BrowserFailed { detail })
+    }
+
     fn opener(&self) -> Result<Arc<dyn Opener>> {
         let settings = Settings::load(&self.paths.settings_file())?;
         Ok(match settings.browser {
