@@ -12,6 +12,9 @@ const COMMANDS: &[&str] = &[
     "cancel_sign_in",
     "sign_out",
     "profile",
+    "list_page",
+    "labels",
+    "open_message",
 ];
 
 fn main() {

@@ -26,3 +26,9 @@ export const cancelSignIn = () => invoke('cancel_sign_in');
 export const signOut = (accountId) => invoke('sign_out', { accountId });
 /** The account's Gmail profile: {emailAddress, messagesTotal, threadsTotal}. */
 export const profile = (accountId) => invoke('profile', { accountId });
+/** The account's labels: [{id, name, kind, unread, total}]. */
+export const labels = (accountId) => invoke('labels', { accountId });
+/** One page of the list: {rows, nextPageToken, resultSizeEstimate}. */
+export const listPage = (accountId, query) => invoke('list_page', { accountId, query });
+/** Opens the message in Gmail in the system browser. */
+export const openMessage = (accountId, messageId) => invoke('open_message', { accountId, messageId });

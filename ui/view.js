@@ -99,6 +99,51 @@ export class View {
     this.show('shell');
   }
 
+  /**
+   * The sidebar: system labels (in Gmail's order, with unread counts) and the user's
+   * labels. `current` is the label id shown ('' for All Mail).
+   */
+  renderLabels(systemLabels, userLabels, current) {
+    const item = (label) => {
+      const li = document.createElement('li');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.labelId = label.id;
+      b.setAttribute('aria-current', String(label.id === current));
+      const name = document.createElement('span');
+      name.textContent = label.name;
+      b.append(name);
+      if (label.unread) {
+        const count = document.createElement('span');
+        count.className = 'count';
+        count.textContent = new Intl.NumberFormat(lang).format(label.unread);
+        count.setAttribute('aria-label', `${label.unread}`);
+        b.append(count);
+      }
+      li.append(b);
+      return li;
+    };
+    document.getElementById('system-labels').replaceChildren(...systemLabels.map(item));
+    document.getElementById('user-labels').replaceChildren(...userLabels.map(item));
+    document.getElementById('user-labels-title').hidden = userLabels.length === 0;
+  }
+
+  /** `handler(labelId)` when a label in the sidebar is chosen. */
+  onLabel(handler) {
+    document.getElementById('sidebar').addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-label-id]');
+      if (b) handler(b.dataset.labelId);
+    });
+  }
+
+  /** "About N messages" above the list. */
+  renderCount(shown, estimate) {
+    const fmt = new Intl.NumberFormat(lang);
+    document.getElementById('list-count').textContent = shown < estimate
+      ? t('list.countShown', { shown: fmt.format(shown), count: fmt.format(estimate) })
+      : t('list.count', { count: fmt.format(Math.max(shown, estimate)) });
+  }
+
   /** The mailbox's size under the title. */
   renderProfile(profile) {
     const count = new Intl.NumberFormat(lang).format(profile.messagesTotal);

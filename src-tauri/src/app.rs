@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 
+use oauth2::AccessToken;
 use serde::Serialize;
 
 use crate::auth::{self, AccountView, Auth, Opener, SignInStarted, SignedOut};
 use crate::config::{self, Client, Paths};
 use crate::error::Result;
-use crate::gmail::{self, Gmail, Profile};
+use crate::gmail::{self, Gmail, Label, Page, PageQuery, Profile, RowCache};
 use crate::keychain::Keychain;
 
 /// A boxed `Send` future. The app's async operations return these: boxing where the
@@ -26,6 +27,22 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct App {
     paths: Paths,
     auth: Auth,
+    /// Rows already fetched, per account id: a refresh fetches only what is new.
+    caches: std::sync::Mutex<std::collections::HashMap<String, RowCache>>,
+}
+
+/// What page of which list the window asks for.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ListQuery {
+    /// Gmail's search syntax.
+    pub q: Option<String>,
+    /// Label ids, ANDed.
+    pub label_ids: Vec<String>,
+    /// The cursor from the previous page.
+    pub page_token: Option<String>,
+    /// Rows per page (50 when 0).
+    pub max_results: u32,
 }
 
 /// What the welcome screen shows about the OAuth client file.
@@ -61,6 +78,7 @@ impl App {
         Self {
             auth: Auth::new(paths.clone(), keychain, opener),
             paths,
+            caches: Default::default(),
         }
     }
 
@@ -113,9 +131,16 @@ impl App {
         self.auth.cancel_sign_in();
     }
 
-    /// Signs out of one account.
+    /// Signs out of one account (its cached rows are dropped too).
     pub fn sign_out<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<SignedOut>> {
-        Box::pin(async move { Ok(self.auth.sign_out(account_id).await?) })
+        Box::pin(async move {
+            let out = self.auth.sign_out(account_id).await?;
+            self.caches
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(account_id);
+            Ok(out)
+        })
     }
 
     /// The account's Gmail profile (address and message count).
@@ -150,6 +175,58 @@ impl App {
         })?;
         self.auth.open_in_browser(&url)?;
         Ok(url)
+    }
+
+    /// One page of the list: `messages.list`, then the metadata of the messages not seen
+    /// before, in one batch. An invalid page token is reported as
+    /// `invalid_page_token`: the window starts again from the first page.
+    pub fn list_page<'a>(
+        &'a self,
+        account_id: &'a str,
+        query: ListQuery,
+    ) -> BoxFuture<'a, Result<Page>> {
+        let query = PageQuery {
+            q: query.q,
+            label_ids: query.label_ids,
+            page_token: query.page_token,
+            max_results: query.max_results,
+        };
+        let cache = self.cache(account_id);
+        Box::pin(self.authorized(account_id, move |gmail, token| {
+            gmail.list_page(&token, &query, &cache)
+        }))
+    }
+
+    /// The account's labels, with unread counts for the sidebar's system labels.
+    pub fn labels<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Vec<Label>>> {
+        Box::pin(self.authorized(account_id, |gmail, token| gmail.labels(&token)))
+    }
+
+    fn cache(&self, account_id: &str) -> RowCache {
+        self.caches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(account_id.to_owned())
+            .or_default()
+            .clone()
+    }
+
+    /// Runs a Gmail call with the account's access token; after a 401 the token is
+    /// refreshed and the call made once more.
+    async fn authorized<T, F, Fut>(&self, account_id: &str, call: F) -> Result<T>
+    where
+        F: Fn(&Gmail, AccessToken) -> Fut,
+        Fut: Future<Output = gmail::Result<T>> + Send + 'static,
+    {
+        let gmail = self.gmail()?;
+        let token = self.auth.access_token(account_id).await?;
+        match call(&gmail, token.clone()).await {
+            Err(gmail::Error::Unauthorized) => {
+                let token = self.token_after_401(account_id, &token).await?;
+                Ok(call(&gmail, token).await?)
+            }
+            other => Ok(other?),
+        }
     }
 
     fn gmail(&self) -> Result<Gmail> {

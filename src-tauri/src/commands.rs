@@ -9,10 +9,10 @@
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 
-use crate::app::{App, ClientFileStatus, Startup};
+use crate::app::{App, ClientFileStatus, ListQuery, Startup};
 use crate::auth::{AccountView, SignInStarted, SignedOut};
 use crate::error::Result;
-use crate::gmail::Profile;
+use crate::gmail::{Label, Page, Profile};
 
 /// What the first screen needs: the version and the client file's state.
 #[tauri::command]
@@ -77,4 +77,22 @@ pub async fn sign_out(app: State<'_, App>, account_id: String) -> Result<SignedO
 #[tauri::command]
 pub async fn profile(app: State<'_, App>, account_id: String) -> Result<Profile> {
     app.profile(&account_id).await
+}
+
+/// One page of the message list.
+#[tauri::command]
+pub async fn list_page(app: State<'_, App>, account_id: String, query: ListQuery) -> Result<Page> {
+    app.list_page(&account_id, query).await
+}
+
+/// The account's labels, with unread counts.
+#[tauri::command]
+pub async fn labels(app: State<'_, App>, account_id: String) -> Result<Vec<Label>> {
+    app.labels(&account_id).await
+}
+
+/// Opens one message in Gmail in the system browser.
+#[tauri::command]
+pub fn open_message(app: State<'_, App>, account_id: String, message_id: String) -> Result<()> {
+    app.open_message(&account_id, &message_id).map(|_| ())
 }

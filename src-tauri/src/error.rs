@@ -83,6 +83,7 @@ impl Error {
                 gmail::Error::Forbidden { .. } => "forbidden",
                 gmail::Error::Server { .. } | gmail::Error::Malformed { .. } => "server_error",
                 gmail::Error::Offline { .. } => "offline",
+                gmail::Error::InvalidPageToken => "invalid_page_token",
             },
         }
     }

@@ -72,6 +72,9 @@ pub fn run() {
             commands::cancel_sign_in,
             commands::sign_out,
             commands::profile,
+            commands::list_page,
+            commands::labels,
+            commands::open_message,
         ])
         .build(tauri::generate_context!())
         .map(|built| {

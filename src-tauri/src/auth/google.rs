@@ -198,7 +198,7 @@ impl Google {
     pub fn userinfo(
         &self,
         access: &AccessToken,
-    ) -> impl Future<Output = Result<UserInfo>> + Send + 'static {
+    ) -> impl Future<Output = Result<UserInfo>> + Send + use<> {
         let request = self
             .http
             .get(&self.endpoints.userinfo)

@@ -1,10 +1,23 @@
 //! The Gmail API v1 client: typed requests and Google's error replies mapped to what a
 //! person can act on.
 //!
+//! - `api`: Gmail's wire types; `rows`: pure converters to what the list shows;
+//! - `batch`: the multipart batch format; `list`: one page of the list (messages.list, then
+//!   the page's metadata in one batch, with retries and a per-account [`RowCache`]) and the
+//!   sidebar's labels.
+//!
 //! Not here: tokens (the caller passes an access token and, on
 //! [`Error::Unauthorized`], refreshes and calls again), or anything about the window.
 
+pub mod api;
+pub mod batch;
+mod list;
+pub mod rows;
+
 use std::time::Duration;
+
+pub use list::{Page, PageQuery, RetryPolicy, RowCache};
+pub use rows::{Label, LabelKind, Row};
 
 use oauth2::AccessToken;
 use serde::{Deserialize, Serialize};
@@ -47,6 +60,10 @@ pub enum Error {
         /// What was wrong.
         detail: String,
     },
+    /// 400 "Invalid pageToken": the cursor is no longer (or never was) valid; the caller
+    /// starts again from the first page.
+    #[error("The place in this list has expired: Mailglance will start again from the top")]
+    InvalidPageToken,
 }
 
 /// The result type of this module.
@@ -92,6 +109,7 @@ struct ErrorItem {
 pub struct Gmail {
     http: reqwest::Client,
     root: String,
+    retry: RetryPolicy,
 }
 
 impl Gmail {
@@ -101,7 +119,17 @@ impl Gmail {
         if !root.ends_with('/') {
             root.push('/');
         }
-        Self { http, root }
+        Self {
+            http,
+            root,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The same client with another retry policy (tests use short waits).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
 
     /// `users.getProfile` for the signed-in user.
@@ -110,7 +138,7 @@ impl Gmail {
     pub fn profile(
         &self,
         token: &AccessToken,
-    ) -> impl Future<Output = Result<Profile>> + Send + 'static {
+    ) -> impl Future<Output = Result<Profile>> + Send + use<> {
         let request = self
             .http
             .get(format!("{}gmail/v1/users/me/profile", self.root))
@@ -158,7 +186,12 @@ pub(crate) fn status_error(status: u16, retry_after: Option<Duration>, body: &[u
             })
         })
         .unwrap_or_default();
+    let message = detail
+        .as_ref()
+        .map(|d| d.message.as_str())
+        .unwrap_or_default();
     match status {
+        400 if message.to_ascii_lowercase().contains("pagetoken") => Error::InvalidPageToken,
         401 => Error::Unauthorized,
         429 => Error::RateLimited { retry_after },
         403 if matches!(
@@ -196,6 +229,20 @@ mod tests {
             Error::Forbidden { reason, .. } => assert_eq!(reason, "insufficientPermissions"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_invalid_page_token_400_is_told_apart_from_other_bad_requests() {
+        let body = br#"{"error":{"errors":[{"domain":"global","reason":"invalidArgument","message":"Invalid pageToken"}],"code":400,"message":"Invalid pageToken"}}"#;
+        assert!(matches!(
+            status_error(400, None, body),
+            Error::InvalidPageToken
+        ));
+        let other = br#"{"error":{"code":400,"message":"Invalid value at 'max_results'"}}"#;
+        assert!(matches!(
+            status_error(400, None, other),
+            Error::Server { status: 400 }
+        ));
     }
 
     #[test]

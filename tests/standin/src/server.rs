@@ -269,7 +269,10 @@ async fn batch_http(
     body: Bytes,
 ) -> Response {
     delay(&state).await;
-    if let Some(reply) = state.faults().take_failure(Endpoint::Batch).map(|f| {
+    // Taken into a local first: the faults lock must be released before `finish`, which
+    // locks it again (a batch failure used to deadlock here).
+    let failure = state.faults().take_failure(Endpoint::Batch);
+    if let Some(reply) = failure.map(|f| {
         let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         Reply::json(
             status,

@@ -1,0 +1,251 @@
+//! End to end in the real window: the message list after signing in. Paging by
+//! scrolling, search, labels, opening in Gmail, hostile text shown as text, the keys,
+//! and the look in light and dark, French and Polish.
+
+use std::path::Path;
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use mailglance_e2e::{App, Launch, target_dir};
+use mailglance_standin::{BIG_ACCOUNT, HOSTILE_SUBJECT, Options, StandIn};
+
+/// A home whose config points at the stand-in. Its browser signs in as ana through the
+/// stand-in's scripted browser, and records every Gmail address it is asked to open in
+/// `opened.txt`.
+fn home_for(standin: &StandIn) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    standin.write_config(&config).unwrap();
+    let standin_bin = target_dir().join("debug/standin");
+    let record = home.path().join("opened.txt");
+    let script = format!(
+        "case \"$0\" in https://mail.google.com/*) echo \"$0\" >> '{}';; *) exec '{}' \"$0\";; esac",
+        record.display(),
+        standin_bin.display()
+    );
+    let path = config.join("settings.json");
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    settings["browser"] = serde_json::json!(["sh", "-c", script]);
+    std::fs::write(&path, settings.to_string()).unwrap();
+    home
+}
+
+async fn signed_in(launch: Launch) -> (StandIn, App) {
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    let home = home_for(&standin);
+    let app = App::start_in(home, launch.env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT)).await;
+    app.click("#sign-in").await;
+    app.wait_visible("#shell").await;
+    app.wait_visible(".row").await;
+    (standin, app)
+}
+
+async fn count_text(app: &App) -> String {
+    app.wait_text("#list-count").await
+}
+
+async fn rows_in_dom(app: &App) -> usize {
+    app.client
+        .find_all(Locator::Css(".row"))
+        .await
+        .unwrap()
+        .len()
+}
+
+#[tokio::test]
+async fn the_inbox_shows_pages_as_you_scroll_and_the_dom_stays_small() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    let first = app.wait_text_containing("#list-count", "50 of about").await;
+    app.screenshot("inbox").await;
+    // Scroll to the end twice: pages 2 and 3 arrive.
+    for expected in ["100 of about", "150 of about"] {
+        app.client
+            .execute(
+                "const l = document.getElementById('list'); l.scrollTop = l.scrollHeight;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        app.wait_text_containing("#list-count", expected).await;
+    }
+    assert!(
+        rows_in_dom(&app).await < 60,
+        "only the visible rows are in the DOM"
+    );
+    assert!(first.contains("50 of about"));
+    // The Load more button is reachable too.
+    app.click("#load-more").await;
+    app.wait_text_containing("#list-count", "200 of about")
+        .await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn searching_is_unread_shows_only_unread_mail_and_esc_clears_it() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    let all = count_text(&app).await;
+    let search = app.wait_visible("#search").await;
+    search.send_keys("is:unread").await.unwrap();
+    search
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .unwrap();
+    app.wait_text_containing("#list-count", "of about").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let unread = count_text(&app).await;
+    assert_ne!(all, unread);
+    for row in app
+        .client
+        .find_all(Locator::Css(".row:not([hidden])"))
+        .await
+        .unwrap()
+    {
+        let class = row.attr("class").await.unwrap().unwrap_or_default();
+        assert!(
+            class.contains("unread"),
+            "a read message in is:unread: {class}"
+        );
+    }
+    app.screenshot("search-unread").await;
+    search
+        .send_keys(&char::from(Key::Escape).to_string())
+        .await
+        .unwrap();
+    app.wait_text_containing("#list-count", &all).await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_label_in_the_sidebar_filters_the_list() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    let before = count_text(&app).await;
+    app.click("#user-labels button[data-label-id='Label_4']")
+        .await;
+    // The count changes once the label's first page has arrived.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while count_text(&app).await == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the list did not change"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let rows = app
+        .client
+        .find_all(Locator::Css(".row:not([hidden])"))
+        .await
+        .unwrap();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let text = row.text().await.unwrap();
+        assert!(text.contains("Książki"), "a row without the label: {text}");
+    }
+    app.screenshot("label-ksiazki").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn keys_move_and_enter_opens_the_message_in_gmail_in_the_browser() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    let list = app.wait_visible("#list").await;
+    // Focus the list without clicking a row (a click selects the row under it).
+    app.client
+        .execute("document.getElementById('list').focus()", vec![])
+        .await
+        .unwrap();
+    list.send_keys("jj").await.unwrap();
+    let selected = app.wait_visible(".row[aria-selected='true']").await;
+    assert_eq!(
+        selected.attr("aria-posinset").await.unwrap().as_deref(),
+        Some("3")
+    );
+    list.send_keys("k").await.unwrap();
+    let selected = app.wait_visible(".row[aria-selected='true']").await;
+    assert_eq!(
+        selected.attr("aria-posinset").await.unwrap().as_deref(),
+        Some("2")
+    );
+    let id = selected.attr("id").await.unwrap().unwrap();
+    let id = id.trim_start_matches("row-");
+    list.send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .unwrap();
+    let record = app.home().join("opened.txt");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !record.exists() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let opened = std::fs::read_to_string(&record).expect("the browser was asked to open Gmail");
+    assert_eq!(
+        opened.trim(),
+        format!("https://mail.google.com/mail/?authuser=ana.kowalska%40example.com#all/{id}")
+    );
+    // `/` focuses the search box.
+    list.send_keys("/").await.unwrap();
+    let active = app.client.active_element().await.unwrap();
+    assert_eq!(active.attr("id").await.unwrap().as_deref(), Some("search"));
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn hostile_subjects_show_as_plain_text() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    let search = app.wait_visible("#search").await;
+    search.send_keys("subject:Invoice").await.unwrap();
+    search
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .unwrap();
+    let row = app.wait_text_containing("#list", "onerror").await;
+    assert!(row.contains(HOSTILE_SUBJECT), "{row}");
+    let injected = app
+        .client
+        .find_all(Locator::Css("#list img, #list b, #list script"))
+        .await
+        .unwrap();
+    assert!(injected.is_empty(), "markup from a subject became elements");
+    app.screenshot("hostile-subject").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_list_in_dark_french_and_polish() {
+    for (name, launch) in [
+        (
+            "inbox-dark",
+            Launch::default().env("GTK_THEME", "Adwaita:dark"),
+        ),
+        (
+            "inbox-fr",
+            Launch::default()
+                .env("LANG", "fr_FR.UTF-8")
+                .env("LANGUAGE", "fr"),
+        ),
+        (
+            "inbox-pl",
+            Launch::default()
+                .env("LANG", "pl_PL.UTF-8")
+                .env("LANGUAGE", "pl"),
+        ),
+    ] {
+        let (standin, app) = signed_in(launch).await;
+        let inbox = app
+            .wait_text("#system-labels button[data-label-id='INBOX']")
+            .await;
+        match name {
+            "inbox-fr" => assert!(inbox.contains("Boîte de réception"), "{inbox}"),
+            "inbox-pl" => assert!(inbox.contains("Odebrane"), "{inbox}"),
+            _ => assert!(inbox.contains("Inbox"), "{inbox}"),
+        }
+        let shot = app.screenshot(name).await;
+        assert!(Path::new(&shot).exists());
+        app.quit().await;
+        standin.shutdown().await;
+    }
+}

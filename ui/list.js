@@ -1,0 +1,179 @@
+// The message list: a virtual list that renders only the rows on screen, so the DOM
+// stays small with thousands of messages loaded. Text from the mailbox goes in with
+// textContent only. Owns the list's DOM; reports what the person does.
+import { t, lang } from './i18n.js';
+
+const ROW_HEIGHT = 68;
+const OVERSCAN = 6;
+
+/** "14:05" today, "3 Mar" this year, "3 Mar 2021" before. */
+export function formatDate(ms, now = new Date()) {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '';
+  const sameDay = d.toDateString() === now.toDateString();
+  const options = sameDay
+    ? { hour: 'numeric', minute: '2-digit' }
+    : d.getFullYear() === now.getFullYear()
+      ? { day: 'numeric', month: 'short' }
+      : { day: 'numeric', month: 'short', year: 'numeric' };
+  return new Intl.DateTimeFormat(lang, options).format(d);
+}
+
+export class MessageList {
+  constructor(root) {
+    this.root = root;
+    this.viewport = root.querySelector('#list');
+    this.spacer = root.querySelector('#list-spacer');
+    this.moreButton = root.querySelector('#load-more');
+    this.empty = root.querySelector('#list-empty');
+    this.loading = root.querySelector('#list-loading');
+    this.rows = [];
+    this.labelNames = new Map();
+    this.selected = -1;
+    this.pool = [];
+    this.onOpenHandler = () => {};
+    this.onNeedMoreHandler = () => {};
+    this.viewport.addEventListener('scroll', () => this.paint());
+    window.addEventListener('resize', () => this.paint());
+    // One delegated listener for every row.
+    this.viewport.addEventListener('click', (e) => {
+      const el = e.target.closest('[data-index]');
+      if (el) this.select(Number(el.dataset.index), false);
+    });
+    this.viewport.addEventListener('dblclick', (e) => {
+      const el = e.target.closest('[data-index]');
+      if (el) this.onOpenHandler(this.rows[Number(el.dataset.index)]);
+    });
+  }
+
+  /** Replaces every row (a new query, label or account). */
+  reset(rows) {
+    this.rows = rows;
+    this.selected = rows.length ? 0 : -1;
+    this.viewport.scrollTop = 0;
+    this.paint();
+  }
+
+  /** Adds the next page's rows. */
+  append(rows) {
+    this.rows = this.rows.concat(rows);
+    if (this.selected < 0 && this.rows.length) this.selected = 0;
+    this.paint();
+  }
+
+  setLabelNames(labels) {
+    this.labelNames = new Map(labels.map((l) => [l.id, l.name]));
+    this.paint();
+  }
+
+  setState({ loading, hasMore }) {
+    this.loading.hidden = !loading;
+    this.moreButton.hidden = !hasMore;
+    this.moreButton.disabled = Boolean(loading);
+    this.empty.hidden = loading || this.rows.length > 0;
+    this.hasMore = hasMore;
+    this.isLoading = loading;
+  }
+
+  current() {
+    return this.rows[this.selected];
+  }
+
+  /** Moves the selection by `delta` rows and keeps it on screen. */
+  move(delta) {
+    if (!this.rows.length) return;
+    this.select(Math.max(0, Math.min(this.rows.length - 1, this.selected + delta)), true);
+  }
+
+  select(index, scroll) {
+    this.selected = index;
+    if (scroll) {
+      const top = index * ROW_HEIGHT;
+      const { scrollTop, clientHeight } = this.viewport;
+      if (top < scrollTop) this.viewport.scrollTop = top;
+      else if (top + ROW_HEIGHT > scrollTop + clientHeight) {
+        this.viewport.scrollTop = top + ROW_HEIGHT - clientHeight;
+      }
+    }
+    this.paint();
+    const row = this.rows[index];
+    if (row) this.viewport.setAttribute('aria-activedescendant', `row-${row.id}`);
+  }
+
+  /** Draws the rows in view, reusing a small pool of elements. */
+  paint() {
+    this.spacer.style.height = `${this.rows.length * ROW_HEIGHT}px`;
+    const { scrollTop, clientHeight } = this.viewport;
+    const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(this.rows.length, Math.ceil((scrollTop + clientHeight) / ROW_HEIGHT) + OVERSCAN);
+    const needed = last - first;
+    while (this.pool.length < needed) {
+      const el = this.makeRow();
+      this.spacer.append(el);
+      this.pool.push(el);
+    }
+    this.pool.forEach((el, i) => {
+      const index = first + i;
+      if (i >= needed) {
+        el.hidden = true;
+        return;
+      }
+      el.hidden = false;
+      this.fill(el, this.rows[index], index);
+    });
+    // Near the end: ask for the next page (infinite scroll).
+    if (this.hasMore && !this.isLoading && last >= this.rows.length - 5 && this.rows.length) {
+      this.onNeedMoreHandler();
+    }
+  }
+
+  makeRow() {
+    const el = document.createElement('div');
+    el.className = 'row';
+    el.setAttribute('role', 'option');
+    const span = (cls) => {
+      const x = document.createElement('span');
+      x.className = cls;
+      return x;
+    };
+    const line = span('line');
+    line.append(span('subject'), span('snippet'));
+    el.append(span('star'), span('from'), span('date'), line, span('chips'));
+    return el;
+  }
+
+  fill(el, row, index) {
+    el.id = `row-${row.id}`;
+    el.dataset.index = String(index);
+    el.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+    el.setAttribute('aria-posinset', String(index + 1));
+    el.setAttribute('aria-setsize', this.hasMore ? '-1' : String(this.rows.length));
+    el.setAttribute('aria-selected', String(index === this.selected));
+    el.classList.toggle('unread', row.unread);
+    el.classList.toggle('selected', index === this.selected);
+    const [star, from, date, line, chips] = el.children;
+    const [subject, snippet] = line.children;
+    star.textContent = row.starred ? '★' : '';
+    star.title = row.starred ? t('list.starred') : '';
+    from.textContent = row.fromName || row.fromAddress || t('list.unknownSender');
+    from.title = row.fromAddress || '';
+    date.textContent = formatDate(row.dateMs);
+    subject.textContent = row.subject ?? t('list.noSubject');
+    subject.classList.toggle('none', row.subject == null);
+    snippet.textContent = row.snippet ? ` — ${row.snippet}` : '';
+    chips.replaceChildren(
+      ...row.labels
+        .map((id) => this.labelNames.get(id))
+        .filter(Boolean)
+        .map((name) => {
+          const chip = document.createElement('span');
+          chip.className = 'chip';
+          chip.textContent = name;
+          return chip;
+        }),
+    );
+  }
+
+  onOpen(handler) { this.onOpenHandler = handler; }
+  onNeedMore(handler) { this.onNeedMoreHandler = handler; }
+}
