@@ -9,6 +9,7 @@
 //! - [`auth`]: sign-in with Google (PKCE, loopback redirect), tokens, accounts.
 //! - [`gmail`]: the Gmail API client.
 //! - [`app`]: the state the app holds while it runs, and its operations.
+//! - [`cli`]: `mailglance list` and `mailglance accounts`, the same backend for scripts.
 //! - [`error`]: the one error type the window sees, as `{kind, message}`.
 //!
 //! Only this file and [`commands`] know the app shell (Tauri 2): [`run`]
@@ -23,6 +24,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;

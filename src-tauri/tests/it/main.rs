@@ -8,6 +8,7 @@ mod helpers;
 
 mod auth;
 mod bundle;
+mod cli;
 mod gmail;
 mod keychain;
 mod loopback;
