@@ -5,12 +5,15 @@
 #   scripts/setup.sh          build + run packages
 #   scripts/setup.sh test     also the test tools (Xvfb, gnome-keyring, WebDriver, tauri-driver)
 #   scripts/setup.sh bundle   also the bundle tools (the Tauri CLI from npm, minisign, Xvfb)
+#   scripts/setup.sh dev      also the Tauri CLI from npm, for `npx tauri dev`
 set -euo pipefail
 
 want_tests=0
 want_bundle=0
 [ "${1:-}" = test ] && want_tests=1
 [ "${1:-}" = bundle ] && want_bundle=1
+want_cli=$want_bundle
+[ "${1:-}" = dev ] && want_cli=1
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -58,7 +61,7 @@ for component in rustfmt clippy; do
   fi
 done
 
-if [ "$want_bundle" = 1 ] || [ "${MAILGLANCE_WANT_CLI:-}" = 1 ]; then
+if [ "$want_cli" = 1 ]; then
   # The Tauri CLI (2.x, pinned in package-lock.json): a prebuilt binary from npm.
   if ! command -v npm >/dev/null; then
     if command -v apt-get >/dev/null && ! command -v node >/dev/null; then

@@ -34,9 +34,12 @@ pub fn screenshot_dir() -> PathBuf {
     target_dir().join("e2e-screenshots")
 }
 
-/// The debug build of the app, which `scripts/test.sh` builds first.
+/// The debug build of the app, which `scripts/test.sh` builds first, or the binary
+/// `MAILGLANCE_E2E_BINARY` names (a release build, for measuring).
 pub fn app_binary() -> PathBuf {
-    let path = target_dir().join("debug/mailglance");
+    let path = std::env::var_os("MAILGLANCE_E2E_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/mailglance"));
     assert!(
         path.exists(),
         "{} is missing: run `cargo build -p mailglance` first (scripts/test.sh does)",
@@ -135,6 +138,66 @@ impl App {
             home: Some(home),
             _turn: turn,
         }
+    }
+
+    /// The app's process and its WebKit processes: (pid, name, RSS KiB, PSS KiB) each.
+    pub fn process_tree(&self) -> Vec<(u32, String, u64, u64)> {
+        let parent_of = |pid: u32| -> Option<u32> {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // The name may hold spaces: the fields after the last ')' are fixed.
+            stat.rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()
+        };
+        let all: Vec<u32> = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse().ok())
+            .collect();
+        let descends_from = |mut pid: u32, ancestor: u32| {
+            while let Some(p) = parent_of(pid) {
+                if p == ancestor {
+                    return true;
+                }
+                if p <= 1 {
+                    return false;
+                }
+                pid = p;
+            }
+            false
+        };
+        let driver = self.driver.id();
+        let Some(app) = all.iter().copied().find(|&pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "mailglance")
+                && descends_from(pid, driver)
+        }) else {
+            return Vec::new();
+        };
+        let field = |text: &str, key: &str| -> u64 {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.split_whitespace().next()?.parse().ok())
+                .unwrap_or(0)
+        };
+        all.iter()
+            .copied()
+            .filter(|&pid| pid == app || descends_from(pid, app))
+            .filter_map(|pid| {
+                let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+                let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+                Some((
+                    pid,
+                    name.trim().to_owned(),
+                    field(&rollup, "Rss:"),
+                    field(&rollup, "Pss:"),
+                ))
+            })
+            .collect()
     }
 
     /// The app's own folder, holding `config/` and `data/` (removed at the end).

@@ -130,9 +130,17 @@ const ATTACHMENTS: &[(&str, &str)] = &[
 
 /// Generates the demo mailbox for `seed`, with the newest messages just before `now`.
 pub fn demo_mailbox(seed: u64, now: DateTime<Utc>) -> Mailbox {
+    demo_mailbox_sized(seed, now, BIG_ACCOUNT_MESSAGES)
+}
+
+/// How many messages [`BIG_ACCOUNT`] has in the demo mailbox.
+pub const BIG_ACCOUNT_MESSAGES: usize = 1200;
+
+/// The demo mailbox with `big` messages in [`BIG_ACCOUNT`] (benchmarks want more).
+pub fn demo_mailbox_sized(seed: u64, now: DateTime<Utc>, big: usize) -> Mailbox {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut accounts = vec![
-        account(&mut rng, BIG_ACCOUNT, "Ana Kowalska", 1200, now, true),
+        account(&mut rng, BIG_ACCOUNT, "Ana Kowalska", big, now, true),
         account(&mut rng, SMALL_ACCOUNT, "Jean Dupont", 150, now, false),
         account(&mut rng, EMPTY_ACCOUNT, "Sam Nowak", 0, now, false),
     ];

@@ -157,6 +157,8 @@ pub struct Options {
     pub rate_limit_style: RateLimitStyle,
     /// How long access tokens live; `expires_in` says the same, as Google's (3599 s).
     pub access_token_lifetime: Duration,
+    /// Messages in the big demo account (1,200 unless a benchmark wants more).
+    pub big_account_messages: usize,
 }
 
 impl Default for Options {
@@ -171,6 +173,7 @@ impl Default for Options {
             quota_per_user_per_minute: None,
             rate_limit_style: RateLimitStyle::TooManyRequests,
             access_token_lifetime: Duration::from_secs(tokens::EXPIRES_IN),
+            big_account_messages: generate::BIG_ACCOUNT_MESSAGES,
         }
     }
 }
@@ -197,7 +200,11 @@ impl StandIn {
     pub async fn start(options: Options) -> Result<StandIn> {
         let mailbox = match &options.fixture {
             Some(path) => mailbox::load_fixture(path)?,
-            None => demo_mailbox(options.seed, options.now.unwrap_or_else(Utc::now)),
+            None => generate::demo_mailbox_sized(
+                options.seed,
+                options.now.unwrap_or_else(Utc::now),
+                options.big_account_messages,
+            ),
         };
         if let AutoApprove::As(email) = &options.auto_approve
             && mailbox.account(email).is_none()
