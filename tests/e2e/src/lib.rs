@@ -65,6 +65,41 @@ fn free_port() -> u16 {
         .expect("no free loopback port")
 }
 
+/// A home for an app whose configuration points at `standin` (its client file and
+/// `settings.json`), with `browser` as the program that opens links (the URL is appended).
+pub fn home_for(standin: &mailglance_standin::StandIn, browser: &[&str]) -> tempfile::TempDir {
+    home_with_browser(standin, |_| browser.iter().map(|s| s.to_string()).collect())
+}
+
+/// As [`home_for`], with the browser's command made from the home's path.
+pub fn home_with_browser(
+    standin: &mailglance_standin::StandIn,
+    browser: impl FnOnce(&Path) -> Vec<String>,
+) -> tempfile::TempDir {
+    let home = tempfile::tempdir().expect("temp dir");
+    let browser = browser(home.path());
+    let config = home.path().join("config");
+    standin.write_config(&config).expect("stand-in config");
+    let path = config.join("settings.json");
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("settings.json"))
+            .expect("settings.json is JSON");
+    settings["browser"] = serde_json::json!(browser);
+    std::fs::write(&path, settings.to_string()).expect("write settings.json");
+    home
+}
+
+/// The stand-in's binary, which doubles as a scripted browser (`standin URL`).
+pub fn standin_binary() -> PathBuf {
+    let path = target_dir().join("debug/standin");
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build -p mailglance-standin` first (scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
+
 /// How an [`App`] is started.
 #[derive(Debug, Default)]
 pub struct Launch {

@@ -6,29 +6,22 @@ use std::path::Path;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use mailglance_e2e::{App, Launch, target_dir};
+use mailglance_e2e::{App, Launch, home_with_browser, standin_binary};
 use mailglance_standin::{BIG_ACCOUNT, HOSTILE_SUBJECT, Options, StandIn};
 
 /// A home whose config points at the stand-in. Its browser signs in as ana through the
 /// stand-in's scripted browser, and records every Gmail address it is asked to open in
 /// `opened.txt`.
 fn home_for(standin: &StandIn) -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config");
-    standin.write_config(&config).unwrap();
-    let standin_bin = target_dir().join("debug/standin");
-    let record = home.path().join("opened.txt");
-    let script = format!(
-        "case \"$0\" in https://mail.google.com/*) echo \"$0\" >> '{}';; *) exec '{}' \"$0\";; esac",
-        record.display(),
-        standin_bin.display()
-    );
-    let path = config.join("settings.json");
-    let mut settings: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    settings["browser"] = serde_json::json!(["sh", "-c", script]);
-    std::fs::write(&path, settings.to_string()).unwrap();
-    home
+    home_with_browser(standin, |home| {
+        let record = home.join("opened.txt");
+        let script = format!(
+            "case \"$0\" in https://mail.google.com/*) echo \"$0\" >> '{}';; *) exec '{}' \"$0\";; esac",
+            record.display(),
+            standin_binary().display()
+        );
+        vec!["sh".into(), "-c".into(), script]
+    })
 }
 
 async fn signed_in(launch: Launch) -> (StandIn, App) {

@@ -1,36 +1,11 @@
 //! End to end in the real window: sign in through the browser (a scripted person on the
 //! stand-in's real consent page), restart, sign out; the waiting screen and its Cancel.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use mailglance_e2e::{App, Launch, target_dir};
+use mailglance_e2e::{App, Launch, home_for, standin_binary};
 use mailglance_standin::{BIG_ACCOUNT, Endpoint, Options, StandIn};
-
-/// The stand-in's binary, which doubles as a scripted browser (`standin URL`).
-fn standin_binary() -> PathBuf {
-    let path = target_dir().join("debug/standin");
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo build -p mailglance-standin` first (scripts/test.sh does)",
-        path.display()
-    );
-    path
-}
-
-/// A home for the app whose config points at the stand-in, with `browser` as the program
-/// that opens sign-in links.
-fn home_for(standin: &StandIn, browser: &[&str]) -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config");
-    standin.write_config(&config).unwrap();
-    let path = config.join("settings.json");
-    let mut settings: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    settings["browser"] = serde_json::json!(browser);
-    std::fs::write(&path, settings.to_string()).unwrap();
-    home
-}
 
 fn keychain_entry(service: &str, account: &str) -> Option<String> {
     let out = Command::new("secret-tool")
