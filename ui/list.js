@@ -66,11 +66,11 @@ export class MessageList {
     this.paint();
   }
 
-  setState({ loading, hasMore }) {
+  setState({ loading, hasMore, failed = false }) {
     this.loading.hidden = !loading;
     this.moreButton.hidden = !hasMore;
     this.moreButton.disabled = Boolean(loading);
-    this.empty.hidden = loading || this.rows.length > 0;
+    this.empty.hidden = loading || failed || this.rows.length > 0;
     this.hasMore = hasMore;
     this.isLoading = loading;
   }

@@ -100,6 +100,9 @@ async function loadFirstPage() {
   const account = current();
   if (!account) return;
   const generation = ++listState.generation;
+  const key = `${account.id}\n${listState.labelId}\n${listState.q}`;
+  const refreshing = listState.shownKey === key && list.rows.length > 0;
+  const next = listState.next;
   listState.next = null;
   listState.loading = true;
   list.setState({ loading: true, hasMore: false });
@@ -107,13 +110,23 @@ async function loadFirstPage() {
     const page = await backend.listPage(account.id, query(null));
     if (generation !== listState.generation) return;
     list.reset(page.rows);
+    listState.shownKey = key;
     listState.next = page.nextPageToken ?? null;
     listState.estimate = page.resultSizeEstimate ?? 0;
     listState.loadedAt = Date.now();
+    listState.failed = false;
     view.hideBanner();
   } catch (e) {
     if (generation !== listState.generation) return;
-    list.reset([]);
+    if (refreshing) {
+      // A refresh that failed keeps what is shown: nothing is lost.
+      listState.next = next;
+    } else {
+      list.reset([]);
+      listState.shownKey = null;
+      listState.estimate = 0;
+      listState.failed = true;
+    }
     await handleListError(e, loadFirstPage);
   } finally {
     if (generation === listState.generation) finishLoading();
@@ -142,8 +155,9 @@ async function loadMore() {
 
 function finishLoading() {
   listState.loading = false;
-  list.setState({ loading: false, hasMore: Boolean(listState.next) });
-  view.renderCount(list.rows.length, listState.estimate);
+  // After a failure the banner speaks: no "0 messages", no "No messages here".
+  list.setState({ loading: false, hasMore: Boolean(listState.next), failed: listState.failed });
+  view.renderCount(list.rows.length, listState.estimate, listState.failed);
 }
 
 function query(pageToken) {

@@ -137,9 +137,9 @@ export class View {
   }
 
   /** "About N messages" above the list. */
-  renderCount(shown, estimate) {
+  renderCount(shown, estimate, failed = false) {
     const fmt = new Intl.NumberFormat(lang);
-    document.getElementById('list-count').textContent = shown < estimate
+    document.getElementById('list-count').textContent = failed ? '' : shown < estimate
       ? t('list.countShown', { shown: fmt.format(shown), count: fmt.format(estimate) })
       : t('list.count', { count: fmt.format(Math.max(shown, estimate)) });
   }

@@ -242,3 +242,53 @@ async fn the_list_in_dark_french_and_polish() {
         standin.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn a_server_outage_shows_a_banner_with_retry_and_retry_brings_the_rows_back() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    // More failures than the backend's own retries (4 tries with back-off): it gives up.
+    standin
+        .faults()
+        .fail_next(mailglance_standin::Endpoint::MessagesList, 4, 503);
+    let list = app.wait_visible("#list").await;
+    app.client
+        .execute("document.getElementById('list').focus()", vec![])
+        .await
+        .unwrap();
+    list.send_keys("r").await.unwrap();
+    let text = app
+        .wait_text_containing("#banner-text", "Google had a problem")
+        .await;
+    assert!(!text.contains('{'), "no raw JSON: {text}");
+    assert_eq!(app.wait_text("#banner-action").await, "Retry");
+    // The rows shown before the failed refresh are still there.
+    assert!(count_text(&app).await.contains("50 of about"));
+    assert!(rows_in_dom(&app).await > 0);
+    app.screenshot("banner-server-error").await;
+    app.click("#banner-action").await;
+    app.wait_hidden("#banner").await;
+    app.wait_visible(".row").await;
+    app.wait_text_containing("#list-count", "50 of about").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_revoked_grant_asks_to_sign_in_again_and_signing_in_brings_the_list_back() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    standin.faults().revoke_user(BIG_ACCOUNT);
+    // An expired access token makes the next call refresh, which Google now refuses.
+    standin.faults().expire_access_tokens();
+    app.click("#refresh").await;
+    let text = app.wait_text_containing("#banner-text", "has ended").await;
+    assert!(text.contains(BIG_ACCOUNT), "{text}");
+    assert_eq!(app.wait_text("#banner-action").await, "Sign in again");
+    app.screenshot("banner-sign-in-again").await;
+    app.click("#banner-action").await;
+    app.wait_hidden("#banner").await;
+    app.wait_visible("#shell").await;
+    app.wait_visible(".row").await;
+    app.wait_text_containing("#list-count", "50 of about").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
