@@ -145,17 +145,7 @@ impl App {
 
     /// The account's Gmail profile (address and message count).
     pub fn profile<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Profile>> {
-        Box::pin(async move {
-            let gmail = self.gmail()?;
-            let token = self.auth.access_token(account_id).await?;
-            match gmail.profile(&token).await {
-                Err(gmail::Error::Unauthorized) => {
-                    let token = self.token_after_401(account_id, &token).await?;
-                    Ok(gmail.profile(&token).await?)
-                }
-                other => Ok(other?),
-            }
-        })
+        Box::pin(self.authorized(account_id, |gmail, token| gmail.profile(&token)))
     }
 
     /// Opens one message in Gmail on the web, in the person's browser, signed in as the
