@@ -10,8 +10,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 latency=${1:-50}
 scripts/setup.sh test
+scripts/setup.sh dev   # the Tauri CLI, to build the release app with its page embedded
 echo "== list speed (release build; the first build takes several minutes)"
 scripts/test-session.sh cargo run -q --release --locked -p mailglance --example list_speed "$latency" 7
-echo "== memory of the whole process tree"
-cargo build -q --locked -p mailglance -p mailglance-standin
-scripts/test-session.sh cargo test -q --locked -p mailglance-e2e --test memory -- --ignored --nocapture
+echo "== memory of the whole process tree (release build)"
+npx --no-install tauri build --no-bundle --ci >/dev/null
+cargo build -q --locked -p mailglance-standin
+MAILGLANCE_E2E_BINARY="$PWD/target/release/mailglance" \
+  scripts/test-session.sh cargo test -q --locked -p mailglance-e2e --test memory -- --ignored --nocapture
+echo "== the welcome screen alone (release build)"
+MAILGLANCE_BIN=target/release/mailglance scripts/memory.sh
