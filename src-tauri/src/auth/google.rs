@@ -84,20 +84,26 @@ struct RawUserInfo {
 }
 
 impl Google {
-    /// Google's endpoints for `client`, at `endpoints`.
-    pub fn new(client: Client, endpoints: Endpoints) -> Result<Self> {
-        let http = reqwest::Client::builder()
+    /// Google's endpoints for `client`, at `endpoints`, over `http` (see [`Google::http_client`]).
+    pub fn new(client: Client, endpoints: Endpoints, http: reqwest::Client) -> Self {
+        Self {
+            client,
+            endpoints,
+            http,
+        }
+    }
+
+    /// The HTTP client to pass to [`Google::new`]: no redirects followed, a time limit
+    /// per request. Build it once and share it, so connections (and TLS sessions) to
+    /// Google are reused from one call to the next.
+    pub fn http_client() -> Result<reqwest::Client> {
+        reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(REQUEST_TIMEOUT)
             .build()
             .map_err(|e| Error::Offline {
                 detail: e.to_string(),
-            })?;
-        Ok(Self {
-            client,
-            endpoints,
-            http,
-        })
+            })
     }
 
     /// The endpoints in use.

@@ -127,6 +127,8 @@ pub struct Auth {
     opener: Arc<dyn Opener>,
     timeout: Duration,
     access: tokio::sync::Mutex<HashMap<String, Cached>>,
+    /// One HTTP client for every call, so connections to Google are reused.
+    http: std::sync::OnceLock<reqwest::Client>,
     pending: Mutex<Option<Pending>>,
     cancel: Mutex<Option<Arc<Notify>>>,
 }
@@ -159,6 +161,7 @@ impl Auth {
             opener,
             timeout: loopback::DEFAULT_TIMEOUT,
             access: tokio::sync::Mutex::new(HashMap::new()),
+            http: std::sync::OnceLock::new(),
             pending: Mutex::new(None),
             cancel: Mutex::new(None),
         }
@@ -180,7 +183,14 @@ impl Auth {
         let client = Client::load(&self.paths.client_file)?;
         let settings = Settings::load(&self.paths.settings_file())?;
         let endpoints = settings.endpoints_for(&client);
-        Google::new(client, endpoints)
+        let http = match self.http.get() {
+            Some(http) => http.clone(),
+            None => {
+                let built = Google::http_client()?;
+                self.http.get_or_init(|| built).clone()
+            }
+        };
+        Ok(Google::new(client, endpoints, http))
     }
 
     /// Opens `url` in the person's browser (settings' `"browser"`, else the system's).
