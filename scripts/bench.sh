@@ -12,7 +12,7 @@ latency=${1:-50}
 scripts/setup.sh test
 scripts/setup.sh dev   # the Tauri CLI, to build the release app with its page embedded
 echo "== list speed (release build; the first build takes several minutes)"
-scripts/test-session.sh cargo run -q --release --locked -p mailglance --example list_speed "$latency" 7
+scripts/test-session.sh cargo run -q --release --locked -p mailglance-core --example list_speed "$latency" 7
 echo "== memory of the whole process tree (release build)"
 npx --no-install tauri build --no-bundle --ci >/dev/null
 cargo build -q --locked -p mailglance-standin

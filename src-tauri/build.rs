@@ -11,7 +11,6 @@ const COMMANDS: &[&str] = &[
     "finish_sign_in",
     "cancel_sign_in",
     "sign_out",
-    "profile",
     "list_page",
     "labels",
     "open_message",

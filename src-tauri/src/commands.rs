@@ -9,10 +9,10 @@
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 
-use crate::app::{App, ClientFileStatus, ListQuery, Startup};
-use crate::auth::{AccountView, SignInStarted, SignedOut};
-use crate::error::Result;
-use crate::gmail::{Label, Page, Profile};
+use mailglance_core::app::{App, ClientFileStatus, Startup};
+use mailglance_core::auth::{AccountView, SignInStarted, SignedOut};
+use mailglance_core::error::Result;
+use mailglance_core::gmail::{Label, Page, PageQuery};
 
 /// What the first screen needs: the version and the client file's state.
 #[tauri::command]
@@ -73,15 +73,9 @@ pub async fn sign_out(app: State<'_, App>, account_id: String) -> Result<SignedO
     app.sign_out(&account_id).await
 }
 
-/// The account's Gmail profile.
-#[tauri::command]
-pub async fn profile(app: State<'_, App>, account_id: String) -> Result<Profile> {
-    app.profile(&account_id).await
-}
-
 /// One page of the message list.
 #[tauri::command]
-pub async fn list_page(app: State<'_, App>, account_id: String, query: ListQuery) -> Result<Page> {
+pub async fn list_page(app: State<'_, App>, account_id: String, query: PageQuery) -> Result<Page> {
     app.list_page(&account_id, query).await
 }
 

@@ -1,49 +1,35 @@
-//! Mailglance: a fast, private, read-only view of a Gmail message list.
+//! The Mailglance app shell: the window over [`mailglance_core`].
 //!
-//! # Architecture
+//! The core (configuration, keychain, sign-in, the Gmail API, the app service) is its
+//! own crate with no Tauri in it; the command line is `mailglance-cli`. This crate is
+//! what knows the window: [`run`] builds it, manages one [`App`] as state and registers
+//! the commands; each command in [`commands`] calls one method of `App`. The browser
+//! opens through tauri-plugin-opener ([`ShellOpener`]). The window's page lives in
+//! `ui/` (plain ES modules, no bundler) under a strict Content-Security-Policy, and may
+//! call only the commands granted in `capabilities/`.
 //!
-//! The core is plain Rust and knows nothing of the window:
-//!
-//! - [`config`]: the app's folders and Google's `client_secret.json`.
-//! - [`keychain`]: refresh tokens in the platform keychain, one per account.
-//! - [`auth`]: sign-in with Google (PKCE, loopback redirect), tokens, accounts.
-//! - [`gmail`]: the Gmail API client.
-//! - [`app`]: the state the app holds while it runs, and its operations.
-//! - [`cli`]: `mailglance list` and `mailglance accounts`, the same backend for scripts.
-//! - [`error`]: the one error type the window sees, as `{kind, message}`.
-//!
-//! Only this file and [`commands`] know the app shell (Tauri 2): [`run`]
-//! builds the window, manages one [`app::App`] as state, and registers the
-//! commands; each command calls one method of `App`. The window's page lives
-//! in `ui/` (plain ES modules, no bundler) under a strict Content-Security-Policy,
-//! and may call only the commands granted in `capabilities/`.
-//!
-//! Secrets (refresh tokens, access tokens, the client secret) never reach the
-//! web view, the logs or any file: their types print as `[redacted]`.
+//! Secrets (refresh tokens, access tokens, the client secret) never reach the web view,
+//! the logs or any file: their types print as `[redacted]`.
 #![deny(unsafe_code)]
 
-pub mod app;
-pub mod auth;
-pub mod cli;
 pub mod commands;
-pub mod config;
-pub mod error;
-pub mod gmail;
-pub mod keychain;
 
 use std::sync::{Arc, OnceLock};
 
 use tauri::Manager;
 use tauri_plugin_opener::OpenerExt;
 
+use mailglance_core::app::App;
+use mailglance_core::auth;
+
 /// Starts the app: logging, state, plugins, commands, and the main window.
 pub fn run() {
-    init_logging();
+    mailglance_cli::init_logging();
     // The browser opens through tauri-plugin-opener, which needs the app handle: the
     // opener is handed to the core now and given the handle once the app is built.
     let handle: Arc<OnceLock<tauri::AppHandle>> = Arc::default();
     let opener = Arc::new(ShellOpener(handle.clone()));
-    let app = match app::App::from_env(opener) {
+    let app = match App::from_env(opener) {
         Ok(app) => app,
         Err(e) => {
             tracing::error!("{e}");
@@ -51,9 +37,10 @@ pub fn run() {
             std::process::exit(2);
         }
     };
+    let config = app.config();
     tracing::info!(
-        config_dir = %app.paths().config_dir.display(),
-        data_dir = %app.paths().data_dir.display(),
+        config_dir = %config.paths.config_dir.display(),
+        data_dir = %config.paths.data_dir.display(),
         keychain_service = app.keychain().service(),
         "starting"
     );
@@ -73,7 +60,6 @@ pub fn run() {
             commands::finish_sign_in,
             commands::cancel_sign_in,
             commands::sign_out,
-            commands::profile,
             commands::list_page,
             commands::labels,
             commands::open_message,
@@ -83,7 +69,7 @@ pub fn run() {
             built.run(|app_handle, event| {
                 if let tauri::RunEvent::Exit = event {
                     // A sign-in still waiting gives its port back.
-                    app_handle.state::<app::App>().cancel_sign_in();
+                    app_handle.state::<App>().cancel_sign_in();
                 }
             })
         });
@@ -94,7 +80,7 @@ pub fn run() {
 }
 
 /// Opens URLs in the system's default browser through tauri-plugin-opener.
-struct ShellOpener(Arc<OnceLock<tauri::AppHandle>>);
+pub struct ShellOpener(Arc<OnceLock<tauri::AppHandle>>);
 
 impl auth::Opener for ShellOpener {
     fn open(&self, url: &str) -> Result<(), String> {
@@ -104,14 +90,4 @@ impl auth::Opener for ShellOpener {
             .open_url(url, None::<&str>)
             .map_err(|e| e.to_string())
     }
-}
-
-/// Logs go to stderr; `MAILGLANCE_LOG` sets the filter (default `info`).
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("MAILGLANCE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }

@@ -7,8 +7,6 @@
 mod helpers;
 
 mod auth;
-mod bundle;
-mod cli;
 mod gmail;
 mod keychain;
 mod loopback;

@@ -3,7 +3,8 @@
 //! The flow is OAuth 2.0's authorization code grant with PKCE through the system
 //! browser and a loopback redirect (RFC 6749, RFC 7636, RFC 8252):
 //!
-//! 1. [`Auth::start_sign_in`] binds [`loopback::Listener`] on `127.0.0.1:0`, builds the
+//! 1. [`Auth::start_sign_in`] starts a [`sign_in::PendingSignIn`]: it binds
+//!    [`loopback::Listener`] on `127.0.0.1:0` and builds the
 //!    authorization URL ([`google::Google::authorization`]: S256, `state`,
 //!    `access_type=offline`, `prompt=consent` when no refresh token is held, `login_hint`)
 //!    and opens the browser through an [`Opener`].
@@ -17,18 +18,20 @@
 //!    `invalid_grant` deletes the stored token and reports [`Error::SignInAgain`].
 //! 4. [`Auth::sign_out`] revokes the grant at Google and deletes the keychain entry.
 //!
-//! Nothing here imports `tauri`: the browser is opened through the [`Opener`] the app
-//! shell supplies.
+//! Nothing here reads configuration or imports `tauri`: the caller hands [`Auth`] Google's
+//! endpoints ([`Google`]) and the browser ([`Opener`]).
 
 pub mod accounts;
 pub mod google;
 pub mod loopback;
 mod session;
+pub mod sign_in;
+pub mod tokens;
 
 pub use accounts::{Account, AccountStore};
-pub use session::{
-    AccountState, AccountView, Auth, CommandOpener, Opener, SignInStarted, SignedOut,
-};
+pub use google::Google;
+pub use session::{AccountState, AccountView, Auth, SignedOut};
+pub use sign_in::{CommandOpener, Opener, SignInStarted};
 
 use std::path::PathBuf;
 

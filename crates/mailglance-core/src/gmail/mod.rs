@@ -1,25 +1,36 @@
 //! The Gmail API v1 client: typed requests and Google's error replies mapped to what a
 //! person can act on.
 //!
+//! - [`transport`]: the one way to Gmail: JSON and batch GETs, retries, the 401 hook, the
+//!   quota cost of each call (`quota`), with `retry`'s policy; `batch`: the multipart
+//!   batch format;
+//! - `list`: one page of the list (messages.list, then the new rows' metadata in batches,
+//!   with a per-account [`RowCache`]); `labels`: the sidebar's labels; [`Gmail::profile`];
 //! - `api`: Gmail's wire types; `rows`: pure converters to what the list shows;
-//! - `batch`: the multipart batch format; `list`: one page of the list (messages.list, then
-//!   the page's metadata in one batch, with retries and a per-account [`RowCache`]) and the
-//!   sidebar's labels.
+//!   `headers`: decoding of header values and snippets.
 //!
-//! Not here: tokens (the caller passes an access token and, on
-//! [`Error::Unauthorized`], refreshes and calls again), or anything about the window.
+//! Not here: tokens (the caller hands a [`TokenSource`]), or anything about the window.
 
 pub mod api;
 pub mod batch;
+mod cache;
+pub mod headers;
+mod labels;
 mod list;
+mod quota;
+mod retry;
 pub mod rows;
+pub mod transport;
 
 use std::time::Duration;
 
-pub use list::{Page, PageQuery, RetryPolicy, RowCache};
+pub use cache::RowCache;
+pub use list::{Page, PageQuery, metadata_path};
+pub use quota::{Costs, Meter, Method};
+pub use retry::RetryPolicy;
 pub use rows::{Label, LabelKind, Row};
+pub use transport::{FixedToken, TokenSource, Transport};
 
-use oauth2::AccessToken;
 use serde::{Deserialize, Serialize};
 
 /// What a Gmail call can fail with.
@@ -67,7 +78,7 @@ pub enum Error {
 }
 
 /// The result type of this module.
-pub type Result<T> = std::result::Result<T, Error>;
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// `users.getProfile`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -104,46 +115,39 @@ struct ErrorItem {
     reason: String,
 }
 
-/// Gmail's REST API at one root.
+/// The Gmail API calls Mailglance makes, over one [`Transport`].
 #[derive(Debug, Clone)]
 pub struct Gmail {
-    http: reqwest::Client,
-    root: String,
-    retry: RetryPolicy,
+    transport: Transport,
 }
 
 impl Gmail {
     /// The API at `root` (`https://gmail.googleapis.com/`), over `http`.
     pub fn new(http: reqwest::Client, root: &str) -> Self {
-        let mut root = root.to_owned();
-        if !root.ends_with('/') {
-            root.push('/');
-        }
-        Self {
-            http,
-            root,
-            retry: RetryPolicy::default(),
-        }
+        Self::over(Transport::new(http, root))
+    }
+
+    /// The API over a configured transport.
+    pub fn over(transport: Transport) -> Self {
+        Self { transport }
     }
 
     /// The same client with another retry policy (tests use short waits).
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.transport = self.transport.with_retry(retry);
         self
     }
 
-    /// `users.getProfile` for the signed-in user.
-    // The returned futures own what they use: futures that borrow across an await trip
-    // rustc's "Send is not general enough" inside Tauri's command futures.
-    pub fn profile(
-        &self,
-        token: &AccessToken,
-    ) -> impl Future<Output = Result<Profile>> + Send + use<> {
-        let request = self
-            .http
-            .get(format!("{}gmail/v1/users/me/profile", self.root))
-            .bearer_auth(token.secret());
-        async move { read(request.send().await.map_err(offline)?).await }
+    /// The transport, with its meter of units spent.
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// `users.getProfile` for the signed-in user (1 unit).
+    pub async fn profile<S: TokenSource + ?Sized>(&self, tokens: &S) -> Result<Profile, S::Error> {
+        self.transport
+            .get(tokens, Method::GetProfile, "profile", &[])
+            .await
     }
 }
 
@@ -151,23 +155,6 @@ fn offline(e: reqwest::Error) -> Error {
     Error::Offline {
         detail: e.without_url().to_string(),
     }
-}
-
-async fn read<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T> {
-    let status = response.status().as_u16();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
-    let bytes = response.bytes().await.map_err(offline)?;
-    if (200..300).contains(&status) {
-        return serde_json::from_slice(&bytes).map_err(|e| Error::Malformed {
-            detail: e.to_string(),
-        });
-    }
-    Err(status_error(status, retry_after, &bytes))
 }
 
 /// Google's error reply as an [`Error`].

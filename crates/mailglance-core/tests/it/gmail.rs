@@ -6,12 +6,13 @@
 
 use std::time::{Duration, Instant};
 
-use mailglance::app::App;
-use mailglance::gmail::{Error, Gmail, LabelKind, Page, PageQuery, RetryPolicy, Row, RowCache};
+use mailglance_core::app::App;
+use mailglance_core::gmail::{
+    Error, FixedToken, Gmail, LabelKind, Page, PageQuery, RetryPolicy, Row, RowCache,
+};
 use mailglance_standin::mailbox::{Account, Message};
 use mailglance_standin::query::Query;
 use mailglance_standin::{Endpoint, HOSTILE_SUBJECT, Mailbox};
-use oauth2::AccessToken;
 use serde_json::json;
 
 use crate::helpers::{ANA, Fixture};
@@ -27,7 +28,7 @@ const QUICK: RetryPolicy = RetryPolicy {
 struct Listing {
     f: Fixture,
     _app: App,
-    token: AccessToken,
+    token: FixedToken,
     gmail: Gmail,
     cache: RowCache,
 }
@@ -38,9 +39,8 @@ impl Listing {
         let f = Fixture::new().await;
         let app = f.app();
         let account = f.sign_in(&app, ANA).await;
-        let token = app.auth().access_token(&account.id).await.unwrap();
-        let google = app.auth().google().unwrap();
-        let gmail = Gmail::new(google.http().clone(), &google.endpoints().gmail).with_retry(QUICK);
+        let token = FixedToken(app.access_token(&account.id).await.unwrap());
+        let gmail = app.gmail().unwrap().with_retry(QUICK);
         Self {
             f,
             _app: app,
@@ -323,12 +323,12 @@ async fn a_user_rate_limit_403_on_the_list_is_retried() {
 
 #[tokio::test]
 async fn server_errors_on_the_list_are_retried() {
-    let l = Listing::new().await;
+    let mut l = Listing::new().await;
     l.f.standin
         .faults()
         .fail_next(Endpoint::MessagesList, 1, 500);
     assert_first_page_survives(&l).await;
-    l.cache.clear();
+    l.cache = RowCache::new();
     l.f.standin
         .faults()
         .fail_next(Endpoint::MessagesList, 2, 503);
@@ -384,12 +384,12 @@ async fn rate_limited_parts_of_a_batch_are_retried_alone_and_rows_stay_in_order(
 
 #[tokio::test]
 async fn parts_failing_with_403_rate_limit_or_503_are_retried() {
-    let l = Listing::new().await;
+    let mut l = Listing::new().await;
     l.f.standin
         .faults()
         .fail_next(Endpoint::MessagesGet, 3, 403);
     assert_first_page_survives(&l).await;
-    l.cache.clear();
+    l.cache = RowCache::new();
     l.f.standin
         .faults()
         .fail_next(Endpoint::MessagesGet, 60, 503);
@@ -411,13 +411,13 @@ async fn a_message_deleted_between_list_and_batch_is_left_out_and_the_rest_kept(
 
 #[tokio::test]
 async fn a_truncated_batch_reply_is_fetched_again_and_the_page_is_complete() {
-    let l = Listing::new().await;
+    let mut l = Listing::new().await;
     l.f.standin.faults().truncate_batch_next(1);
     assert_first_page_survives(&l).await;
     assert_eq!(l.f.standin.count(Endpoint::Batch), 2);
 
     // Cut twice: after one whole retry, smaller batches.
-    l.cache.clear();
+    l.cache = RowCache::new();
     l.f.standin.faults().truncate_batch_next(2);
     assert_first_page_survives(&l).await;
     assert_eq!(l.f.standin.count(Endpoint::Batch), 2 + 1 + 1 + 2);
@@ -450,14 +450,14 @@ async fn malformed_json_on_the_list_is_retried_and_named_if_it_persists() {
 
 #[tokio::test]
 async fn a_connection_closed_mid_reply_is_retried_for_the_list_and_the_batch() {
-    let l = Listing::new().await;
+    let mut l = Listing::new().await;
     l.f.standin
         .faults()
         .close_mid_reply_next(Endpoint::MessagesList, 1);
     assert_first_page_survives(&l).await;
     assert_eq!(l.f.standin.count(Endpoint::MessagesList), 2);
 
-    l.cache.clear();
+    l.cache = RowCache::new();
     l.f.standin
         .faults()
         .close_mid_reply_next(Endpoint::Batch, 1);

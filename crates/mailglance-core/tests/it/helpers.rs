@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use mailglance::app::App;
-use mailglance::auth::Opener;
-use mailglance::config::Paths;
-use mailglance::keychain::Keychain;
+use mailglance_core::app::App;
+use mailglance_core::auth::Opener;
+use mailglance_core::config::Paths;
+use mailglance_core::keychain::Keychain;
 use mailglance_standin::{BrowseOptions, Options, StandIn};
 
 /// What the scripted person does when the browser opens.
@@ -118,10 +118,11 @@ impl Fixture {
             Keychain::new(&self.service),
             Arc::new(self.browser.clone()),
         )
+        .expect("the app starts")
     }
 
     /// Signs in as `email` through the scripted browser.
-    pub async fn sign_in(&self, app: &App, email: &str) -> mailglance::auth::AccountView {
+    pub async fn sign_in(&self, app: &App, email: &str) -> mailglance_core::auth::AccountView {
         self.browser.act_as(Person::Allows(email.into()));
         app.start_sign_in(None).await.expect("sign-in starts");
         app.finish_sign_in().await.expect("sign-in finishes")

@@ -1,20 +1,26 @@
 //! The app's state and what it can do, with no window attached.
 //!
-//! `commands.rs` holds one [`App`] as Tauri managed state and calls one method
-//! per command; the command-line entry points can hold one too. Nothing here
-//! imports `tauri`.
+//! The shell's `commands.rs` holds one [`App`] as Tauri managed state and calls one
+//! method per command; the command line holds one too. `App` owns the configuration and
+//! the one HTTP client, and hands them to [`Auth`] (as [`Google`]) and to the Gmail
+//! client for each call.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use oauth2::AccessToken;
 use serde::Serialize;
 
-use crate::auth::{self, AccountView, Auth, Opener, SignInStarted, SignedOut};
-use crate::config::{self, Client, Paths};
-use crate::error::Result;
-use crate::gmail::{self, Gmail, Label, Page, PageQuery, Profile, RowCache};
+use crate::auth::{
+    self, AccountView, Auth, CommandOpener, Google, Opener, SignInStarted, SignedOut,
+};
+use crate::config::{self, Config, Paths};
+use crate::error::{Error, Result};
+use crate::gmail::{
+    self, Gmail, Label, Meter, Page, PageQuery, Profile, RowCache, TokenSource, Transport,
+};
 use crate::keychain::Keychain;
 
 /// A boxed `Send` future. The app's async operations return these: boxing where the
@@ -22,27 +28,29 @@ use crate::keychain::Keychain;
 /// command futures (rust-lang/rust#64552).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Everything the app holds while it runs.
-#[derive(Debug)]
+/// Everything the app holds while it runs: the configuration (read once, again after a
+/// client file is imported), one HTTP client for every call to Google, sign-in and
+/// tokens, and the rows already fetched.
 pub struct App {
-    paths: Paths,
+    config: RwLock<Arc<Config>>,
+    http: reqwest::Client,
     auth: Auth,
+    opener: Arc<dyn Opener>,
+    /// Whether settings' `"browser"` program replaces `opener`.
+    settings_browser: bool,
+    /// Quota units spent by this process, over every account.
+    meter: Meter,
     /// Rows already fetched, per account id: a refresh fetches only what is new.
-    caches: std::sync::Mutex<std::collections::HashMap<String, RowCache>>,
+    caches: Mutex<HashMap<String, RowCache>>,
 }
 
-/// What page of which list the window asks for.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ListQuery {
-    /// Gmail's search syntax.
-    pub q: Option<String>,
-    /// Label ids, ANDed.
-    pub label_ids: Vec<String>,
-    /// The cursor from the previous page.
-    pub page_token: Option<String>,
-    /// Rows per page (50 when 0).
-    pub max_results: u32,
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("config", &self.config())
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the welcome screen shows about the OAuth client file.
@@ -73,28 +81,44 @@ pub struct Startup {
 }
 
 impl App {
-    /// The app over the given folders and keychain, opening the browser with `opener`.
-    pub fn new(paths: Paths, keychain: Keychain, opener: Arc<dyn Opener>) -> Self {
-        Self {
-            auth: Auth::new(paths.clone(), keychain, opener),
-            paths,
-            caches: Default::default(),
-        }
+    /// The app over the given folders and keychain, opening the browser with `opener`
+    /// (settings' `"browser"` program wins when set).
+    pub fn new(paths: Paths, keychain: Keychain, opener: Arc<dyn Opener>) -> Result<Self> {
+        Ok(Self {
+            auth: Auth::new(&paths.data_dir, keychain),
+            config: RwLock::new(Arc::new(Config::load(paths))),
+            http: Google::http_client()?,
+            opener,
+            settings_browser: true,
+            meter: Meter::default(),
+            caches: Mutex::default(),
+        })
     }
 
     /// The app as configured by the environment (see `config` and `keychain`).
-    pub fn from_env(opener: Arc<dyn Opener>) -> config::Result<Self> {
-        Ok(Self::new(Paths::from_env()?, Keychain::from_env(), opener))
+    pub fn from_env(opener: Arc<dyn Opener>) -> Result<Self> {
+        Self::new(Paths::from_env()?, Keychain::from_env(), opener)
     }
 
-    /// Sign-in and tokens.
-    pub fn auth(&self) -> &Auth {
-        &self.auth
+    /// The same, with another time limit for the browser's reply (tests).
+    pub fn with_sign_in_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.auth = self.auth.with_timeout(timeout);
+        self
     }
 
-    /// The folders in use.
-    pub fn paths(&self) -> &Paths {
-        &self.paths
+    /// The same, opening URLs only with the opener given, whatever settings say
+    /// (`mailglance login --no-browser`).
+    pub fn without_settings_browser(mut self) -> Self {
+        self.settings_browser = false;
+        self
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> Arc<Config> {
+        self.config
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The keychain in use.
@@ -102,9 +126,46 @@ impl App {
         self.auth.keychain()
     }
 
-    /// Checks a chosen client file and copies it into the config dir.
+    /// Quota units this process has spent on Gmail calls.
+    pub fn units_spent(&self) -> u64 {
+        self.meter.units()
+    }
+
+    /// Google's OAuth endpoints for the configured client.
+    pub fn google(&self) -> Result<Google> {
+        let config = self.config();
+        Ok(Google::new(
+            config.client()?.clone(),
+            config.endpoints()?,
+            self.http.clone(),
+        ))
+    }
+
+    /// The Gmail API at the configured endpoint, counting units on the app's meter.
+    pub fn gmail(&self) -> Result<Gmail> {
+        let endpoints = self.config().endpoints()?;
+        let costs = gmail::Costs::default();
+        Ok(Gmail::over(
+            Transport::new(self.http.clone(), &endpoints.gmail)
+                .with_costs(costs, self.meter.clone()),
+        ))
+    }
+
+    /// The browser: settings' `"browser"` program, else the one the app was given.
+    fn opener(&self) -> Result<Arc<dyn Opener>> {
+        Ok(match &self.config().settings()?.browser {
+            Some(argv) if self.settings_browser => Arc::new(CommandOpener::new(argv.clone())),
+            _ => self.opener.clone(),
+        })
+    }
+
+    /// Checks a chosen client file, copies it into the config dir and reads the
+    /// configuration again.
     pub fn import_client_file(&self, from: &Path) -> Result<ClientFileStatus> {
-        config::import_client_file(&self.paths, from)?;
+        let paths = self.config().paths.clone();
+        config::import_client_file(&paths, from)?;
+        *self.config.write().unwrap_or_else(PoisonError::into_inner) =
+            Arc::new(Config::load(paths));
         Ok(self.client_file_status())
     }
 
@@ -118,12 +179,21 @@ impl App {
         &'a self,
         login_hint: Option<String>,
     ) -> BoxFuture<'a, Result<SignInStarted>> {
-        Box::pin(async move { Ok(self.auth.start_sign_in(login_hint).await?) })
+        Box::pin(async move {
+            let (google, opener) = (self.google()?, self.opener()?);
+            Ok(self
+                .auth
+                .start_sign_in(google, opener.as_ref(), login_hint)
+                .await?)
+        })
     }
 
     /// Waits for the browser and keeps the sign-in.
     pub fn finish_sign_in<'a>(&'a self) -> BoxFuture<'a, Result<AccountView>> {
-        Box::pin(async move { Ok(self.auth.finish_sign_in().await?) })
+        Box::pin(async move {
+            let opener = self.opener()?;
+            Ok(self.auth.finish_sign_in(opener.as_ref()).await?)
+        })
     }
 
     /// Stops waiting for the browser.
@@ -134,18 +204,27 @@ impl App {
     /// Signs out of one account (its cached rows are dropped too).
     pub fn sign_out<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<SignedOut>> {
         Box::pin(async move {
-            let out = self.auth.sign_out(account_id).await?;
+            let google = self.google().map_err(|e| e.to_string());
+            let out = self.auth.sign_out(google, account_id).await?;
             self.caches
                 .lock()
-                .unwrap_or_else(|p| p.into_inner())
+                .unwrap_or_else(PoisonError::into_inner)
                 .remove(account_id);
             Ok(out)
         })
     }
 
+    /// An access token for the account (refreshed when close to its end).
+    pub fn access_token<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<AccessToken>> {
+        Box::pin(async move { Ok(self.auth.access_token(&self.google()?, account_id).await?) })
+    }
+
     /// The account's Gmail profile (address and message count).
     pub fn profile<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Profile>> {
-        Box::pin(self.authorized(account_id, |gmail, token| gmail.profile(&token)))
+        Box::pin(async move {
+            let tokens = self.tokens(account_id)?;
+            self.gmail()?.profile(&tokens).await
+        })
     }
 
     /// Opens one message in Gmail on the web, in the person's browser, signed in as the
@@ -159,11 +238,13 @@ impl App {
                 id: account_id.to_owned(),
             })?;
         let url = gmail_web_url(&email, message_id).ok_or_else(|| {
-            crate::error::Error::from(crate::gmail::Error::Malformed {
+            Error::from(gmail::Error::Malformed {
                 detail: format!("{message_id:?} is not a Gmail message id"),
             })
         })?;
-        self.auth.open_in_browser(&url)?;
+        self.opener()?
+            .open(&url)
+            .map_err(|detail| auth::Error::BrowserFailed { detail })?;
         Ok(url)
     }
 
@@ -173,65 +254,38 @@ impl App {
     pub fn list_page<'a>(
         &'a self,
         account_id: &'a str,
-        query: ListQuery,
+        query: PageQuery,
     ) -> BoxFuture<'a, Result<Page>> {
-        let query = PageQuery {
-            q: query.q,
-            label_ids: query.label_ids,
-            page_token: query.page_token,
-            max_results: query.max_results,
-        };
-        let cache = self.cache(account_id);
-        Box::pin(self.authorized(account_id, move |gmail, token| {
-            gmail.list_page(&token, &query, &cache)
-        }))
+        Box::pin(async move {
+            let tokens = self.tokens(account_id)?;
+            let cache = self.cache(account_id);
+            self.gmail()?.list_page(&tokens, &query, &cache).await
+        })
     }
 
     /// The account's labels, with unread counts for the sidebar's system labels.
     pub fn labels<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Vec<Label>>> {
-        Box::pin(self.authorized(account_id, |gmail, token| gmail.labels(&token)))
+        Box::pin(async move {
+            let tokens = self.tokens(account_id)?;
+            self.gmail()?.labels(&tokens).await
+        })
     }
 
     fn cache(&self, account_id: &str) -> RowCache {
         self.caches
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .entry(account_id.to_owned())
             .or_default()
             .clone()
     }
 
-    /// Runs a Gmail call with the account's access token; after a 401 the token is
-    /// refreshed and the call made once more.
-    async fn authorized<T, F, Fut>(&self, account_id: &str, call: F) -> Result<T>
-    where
-        F: Fn(&Gmail, AccessToken) -> Fut,
-        Fut: Future<Output = gmail::Result<T>> + Send + 'static,
-    {
-        let gmail = self.gmail()?;
-        let token = self.auth.access_token(account_id).await?;
-        match call(&gmail, token.clone()).await {
-            Err(gmail::Error::Unauthorized) => {
-                let token = self.token_after_401(account_id, &token).await?;
-                Ok(call(&gmail, token).await?)
-            }
-            other => Ok(other?),
-        }
-    }
-
-    fn gmail(&self) -> Result<Gmail> {
-        let google = self.auth.google()?;
-        Ok(Gmail::new(google.http().clone(), &google.endpoints().gmail))
-    }
-
-    /// After a 401: forgets the rejected token and refreshes once.
-    async fn token_after_401(
-        &self,
-        account_id: &str,
-        rejected: &oauth2::AccessToken,
-    ) -> Result<oauth2::AccessToken> {
-        self.auth.forget_access_token(account_id, rejected).await;
-        Ok(self.auth.access_token(account_id).await?)
+    fn tokens<'a>(&'a self, account_id: &'a str) -> Result<AccountTokens<'a>> {
+        Ok(AccountTokens {
+            auth: &self.auth,
+            google: self.google()?,
+            account_id,
+        })
     }
 
     /// What the first screen shows.
@@ -245,18 +299,54 @@ impl App {
 
     /// Whether the client file is there and usable.
     pub fn client_file_status(&self) -> ClientFileStatus {
-        let path = self.paths.client_file.clone();
-        let (state, problem) = match Client::load(&path) {
+        let config = self.config();
+        let (state, problem) = match config.client() {
             Ok(_) => ("ready", None),
             Err(e @ config::Error::ClientFileMissing { .. }) => ("missing", Some(e.to_string())),
             Err(e) => ("invalid", Some(e.to_string())),
         };
         ClientFileStatus {
-            path,
+            path: config.paths.client_file.clone(),
             env_var: config::CLIENT_FILE_ENV,
             state,
             problem,
         }
+    }
+}
+
+/// One account's access tokens for the Gmail transport: from `Auth`, and after a 401 the
+/// rejected token is dropped and a fresh one fetched (once: the transport asks once).
+struct AccountTokens<'a> {
+    auth: &'a Auth,
+    google: Google,
+    account_id: &'a str,
+}
+
+impl TokenSource for AccountTokens<'_> {
+    type Error = Error;
+
+    fn token(&self) -> gmail::transport::BoxFuture<'_, Result<AccessToken>> {
+        Box::pin(async move {
+            Ok(self
+                .auth
+                .access_token(&self.google, self.account_id)
+                .await?)
+        })
+    }
+
+    fn renew<'a>(
+        &'a self,
+        rejected: &'a AccessToken,
+    ) -> gmail::transport::BoxFuture<'a, Result<AccessToken>> {
+        Box::pin(async move {
+            self.auth
+                .forget_access_token(self.account_id, rejected)
+                .await;
+            Ok(self
+                .auth
+                .access_token(&self.google, self.account_id)
+                .await?)
+        })
     }
 }
 
@@ -300,6 +390,7 @@ mod tests {
             Keychain::new("Mailglance unit tests"),
             Arc::new(crate::auth::CommandOpener::new(vec!["true".into()])),
         )
+        .unwrap()
     }
 
     #[test]

@@ -1,74 +1,22 @@
-//! The sign-in flow from start to stored token, access tokens in memory, restore at
+//! [`Auth`]: the sign-in flow from start to stored token, access tokens, restore at
 //! launch, and sign-out: the desktop form of the seed's `get_credentials`.
+//!
+//! Not here: the listener and the pending flow (`sign_in.rs`), the tokens held in memory
+//! (`tokens.rs`), Google's endpoints (`google.rs`), the accounts file (`accounts.rs`).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-use oauth2::{AccessToken, CsrfToken, PkceCodeVerifier, RefreshToken};
+use oauth2::{AccessToken, RefreshToken};
 use serde::Serialize;
-use tokio::sync::Notify;
 
 use super::accounts::{Account, AccountStore};
 use super::google::{Google, UserInfo};
-use super::loopback::{self, Listener};
+use super::loopback;
+use super::sign_in::{Opener, PendingSignIn, SignInSlot, SignInStarted};
+use super::tokens::AccessTokens;
 use super::{Error, Result};
-use crate::config::{Client, Paths, Settings};
 use crate::keychain::Keychain;
-
-/// Access tokens are renewed this long before they run out.
-pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
-
-/// Used when a token reply says nothing of its lifetime.
-const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
-
-/// Opens a URL in the person's browser. The app shell supplies one (the system browser
-/// through tauri-plugin-opener); settings and tests may supply a program instead.
-pub trait Opener: Send + Sync + 'static {
-    /// Opens `url`; the error says why it could not.
-    fn open(&self, url: &str) -> std::result::Result<(), String>;
-}
-
-/// Opens URLs with a program: `program args... URL` (settings' `"browser"`).
-#[derive(Debug, Clone)]
-pub struct CommandOpener {
-    argv: Vec<String>,
-}
-
-impl CommandOpener {
-    /// `argv[0]` is the program; the URL is appended to the rest.
-    pub fn new(argv: Vec<String>) -> Self {
-        Self { argv }
-    }
-}
-
-impl Opener for CommandOpener {
-    fn open(&self, url: &str) -> std::result::Result<(), String> {
-        let (program, args) = self.argv.split_first().ok_or("no browser program set")?;
-        let mut child = std::process::Command::new(program)
-            .args(args)
-            .arg(url)
-            .stdin(std::process::Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {program}: {e}"))?;
-        // Reap it when it ends: this machine's init may not.
-        std::thread::spawn(move || {
-            let _ = child.wait();
-        });
-        Ok(())
-    }
-}
-
-/// What the waiting screen needs.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct SignInStarted {
-    /// The authorization URL, for "Copy sign-in link" (it holds no secret: the PKCE
-    /// verifier never leaves the app).
-    pub url: String,
-    /// Whether the browser could be opened.
-    pub browser_opened: bool,
-}
 
 /// Whether an account can be used now.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -107,36 +55,20 @@ pub struct SignedOut {
     pub problem: Option<String>,
 }
 
-struct Cached {
-    token: AccessToken,
-    expires: Instant,
-}
-
-struct Pending {
-    google: Google,
-    listener: Listener,
-    verifier: PkceCodeVerifier,
-    cancel: Arc<Notify>,
-}
-
-/// Signing in, tokens and accounts. One per app; cheap to share behind an `Arc`.
+/// Signing in, tokens and accounts. One per app. It reads no configuration: the caller
+/// hands it Google's endpoints ([`Google`]) and the browser ([`Opener`]) for each call.
 pub struct Auth {
-    paths: Paths,
     keychain: Keychain,
     accounts: AccountStore,
-    opener: Arc<dyn Opener>,
     timeout: Duration,
-    access: tokio::sync::Mutex<HashMap<String, Cached>>,
-    /// One HTTP client for every call, so connections to Google are reused.
-    http: std::sync::OnceLock<reqwest::Client>,
-    pending: Mutex<Option<Pending>>,
-    cancel: Mutex<Option<Arc<Notify>>>,
+    tokens: AccessTokens,
+    sign_in: SignInSlot,
 }
 
 impl std::fmt::Debug for Auth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Auth")
-            .field("paths", &self.paths)
+            .field("accounts", &self.accounts.path())
             .field("keychain", &self.keychain)
             .finish_non_exhaustive()
     }
@@ -151,19 +83,14 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 }
 
 impl Auth {
-    /// Auth over these folders and keychain, opening the browser with `opener` (settings'
-    /// `"browser"` program wins when set).
-    pub fn new(paths: Paths, keychain: Keychain, opener: Arc<dyn Opener>) -> Self {
+    /// Auth over the accounts file in `data_dir` and the keychain.
+    pub fn new(data_dir: &Path, keychain: Keychain) -> Self {
         Self {
-            accounts: AccountStore::new(&paths.data_dir),
-            paths,
+            accounts: AccountStore::new(data_dir),
             keychain,
-            opener,
             timeout: loopback::DEFAULT_TIMEOUT,
-            access: tokio::sync::Mutex::new(HashMap::new()),
-            http: std::sync::OnceLock::new(),
-            pending: Mutex::new(None),
-            cancel: Mutex::new(None),
+            tokens: AccessTokens::default(),
+            sign_in: SignInSlot::default(),
         }
     }
 
@@ -176,36 +103,6 @@ impl Auth {
     /// The keychain in use.
     pub fn keychain(&self) -> &Keychain {
         &self.keychain
-    }
-
-    /// Google's endpoints as configured now (the client file may be imported at any time).
-    pub fn google(&self) -> Result<Google> {
-        let client = Client::load(&self.paths.client_file)?;
-        let settings = Settings::load(&self.paths.settings_file())?;
-        let endpoints = settings.endpoints_for(&client);
-        let http = match self.http.get() {
-            Some(http) => http.clone(),
-            None => {
-                let built = Google::http_client()?;
-                self.http.get_or_init(|| built).clone()
-            }
-        };
-        Ok(Google::new(client, endpoints, http))
-    }
-
-    /// Opens `url` in the person's browser (settings' `"browser"`, else the system's).
-    pub fn open_in_browser(&self, url: &str) -> Result<()> {
-        self.opener()?
-            .open(url)
-            .map_err(|detail| Error::BrowserFailed { detail })
-    }
-
-    fn opener(&self) -> Result<Arc<dyn Opener>> {
-        let settings = Settings::load(&self.paths.settings_file())?;
-        Ok(match settings.browser {
-            Some(argv) => Arc::new(CommandOpener::new(argv)),
-            None => self.opener.clone(),
-        })
     }
 
     async fn stored_token(&self, id: &str) -> Result<Option<RefreshToken>> {
@@ -250,12 +147,16 @@ impl Auth {
             .ok_or_else(|| Error::UnknownAccount { id: id.to_owned() })
     }
 
-    /// Starts a sign-in: opens the port, then the browser on Google's consent page.
+    /// Starts a sign-in: opens the port, then `opener` on Google's consent page.
     /// `login_hint` pre-fills a known account (for "sign in again"). Any sign-in still
     /// waiting is cancelled first.
-    pub async fn start_sign_in(&self, login_hint: Option<String>) -> Result<SignInStarted> {
+    pub async fn start_sign_in(
+        &self,
+        google: Google,
+        opener: &dyn Opener,
+        login_hint: Option<String>,
+    ) -> Result<SignInStarted> {
         self.cancel_sign_in();
-        let google = self.google()?;
         // Consent is skipped only when re-authorising an account whose refresh token we hold.
         let known = login_hint.as_deref().and_then(|hint| {
             self.accounts
@@ -268,73 +169,49 @@ impl Auth {
             Some(a) => self.stored_token(&a.id).await?.is_none(),
             None => true,
         };
-        self.begin(google, login_hint.as_deref(), consent).await
+        self.begin(google, opener, login_hint.as_deref(), consent)
+            .await
     }
 
     async fn begin(
         &self,
         google: Google,
+        opener: &dyn Opener,
         login_hint: Option<&str>,
         consent: bool,
     ) -> Result<SignInStarted> {
-        let state = CsrfToken::new_random();
-        let listener = Listener::bind(state.clone()).await?;
-        let request = google.authorization(listener.redirect_uri(), state, login_hint, consent)?;
-        let browser_opened = match self.opener()?.open(&request.url) {
+        let pending = PendingSignIn::start(google, login_hint, consent).await?;
+        let url = pending.url().to_owned();
+        let browser_opened = match opener.open(&url) {
             Ok(()) => true,
             Err(e) => {
                 tracing::warn!("the browser could not be opened: {e}");
                 false
             }
         };
-        let cancel = Arc::new(Notify::new());
-        *self.cancel.lock().unwrap_or_else(|p| p.into_inner()) = Some(cancel.clone());
-        *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(Pending {
-            google,
-            listener,
-            verifier: request.verifier,
-            cancel,
-        });
+        self.sign_in.put(pending);
         Ok(SignInStarted {
-            url: request.url,
+            url,
             browser_opened,
         })
     }
 
     /// Ends the sign-in that is waiting, if any; its port is released.
     pub fn cancel_sign_in(&self) {
-        if let Some(cancel) = self.cancel.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            cancel.notify_one();
-        }
-        // A sign-in started but not yet waited for is dropped here, closing its port.
-        self.pending
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        self.sign_in.cancel();
     }
 
     /// Waits for the browser, exchanges the code, learns who signed in and keeps the
     /// refresh token. Returns the account, signed in.
-    pub async fn finish_sign_in(&self) -> Result<AccountView> {
-        let mut pending = self
-            .pending
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-            .ok_or(Error::NoSignInInProgress)?;
+    pub async fn finish_sign_in(&self, opener: &dyn Opener) -> Result<AccountView> {
+        let mut pending = self.sign_in.take().ok_or(Error::NoSignInInProgress)?;
         let mut asked_again = false;
         loop {
-            let Pending {
-                google,
-                listener,
-                verifier,
-                cancel,
-            } = pending;
-            let redirect_uri = listener.redirect_uri().to_owned();
-            let code = listener
-                .wait(self.timeout, async move { cancel.notified().await })
+            let reply = pending.wait(self.timeout).await?;
+            let google = reply.google;
+            let tokens = google
+                .exchange(reply.code, reply.verifier, &reply.redirect_uri)
                 .await?;
-            let tokens = google.exchange(code, verifier, &redirect_uri).await?;
             let user = google.userinfo(&tokens.access).await?;
             let refresh = match tokens.refresh {
                 Some(new) => {
@@ -350,23 +227,15 @@ impl Auth {
                 // Google hands out a refresh token with a consent it shows: ask again, once.
                 asked_again = true;
                 tracing::info!("no refresh token came back; asking for consent again");
-                self.begin(google, Some(&user.email), true).await?;
-                pending = self
-                    .pending
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .take()
-                    .ok_or(Error::Cancelled)?;
+                self.begin(google, opener, Some(&user.email), true).await?;
+                pending = self.sign_in.take().ok_or(Error::Cancelled)?;
                 continue;
             }
             let account = self.remember(&user)?;
-            self.access.lock().await.insert(
-                account.id.clone(),
-                Cached {
-                    token: tokens.access,
-                    expires: Instant::now() + tokens.expires_in.unwrap_or(DEFAULT_LIFETIME),
-                },
-            );
+            self.tokens
+                .lock()
+                .await
+                .keep(&account.id, tokens.access, tokens.expires_in);
             return Ok(view(&account, AccountState::SignedIn));
         }
     }
@@ -382,29 +251,26 @@ impl Auth {
     }
 
     /// An access token for the account: the one in memory while it has more than
-    /// [`REFRESH_MARGIN`] to live, else a fresh one from the stored refresh token.
-    /// `invalid_grant` deletes the stored token and gives [`Error::SignInAgain`].
-    pub async fn access_token(&self, id: &str) -> Result<AccessToken> {
+    /// [`super::tokens::REFRESH_MARGIN`] to live, else a fresh one from the stored refresh
+    /// token. `invalid_grant` deletes the stored token and gives [`Error::SignInAgain`].
+    pub async fn access_token(&self, google: &Google, id: &str) -> Result<AccessToken> {
         let account = self.account(id)?;
         // Held across the refresh, so parallel callers wait for one refresh.
-        let mut cache = self.access.lock().await;
-        if let Some(c) = cache.get(id)
-            && c.expires > Instant::now() + REFRESH_MARGIN
-        {
-            return Ok(c.token.clone());
+        let mut held = self.tokens.lock().await;
+        if let Some(token) = held.fresh(id) {
+            return Ok(token);
         }
         let Some(refresh) = self.stored_token(id).await? else {
-            cache.remove(id);
+            held.forget(id);
             return Err(Error::SignInAgain {
                 email: account.email,
             });
         };
-        let google = self.google()?;
         let tokens = match google.refresh(&refresh).await {
             Ok(t) => t,
             Err(Error::InvalidGrant { .. }) => {
                 tracing::info!(account = %account.email, "the grant has ended; sign in again");
-                cache.remove(id);
+                held.forget(id);
                 self.delete_token(id).await?;
                 return Err(Error::SignInAgain {
                     email: account.email,
@@ -418,13 +284,7 @@ impl Auth {
         {
             self.store_token(id, new).await?;
         }
-        cache.insert(
-            id.to_owned(),
-            Cached {
-                token: tokens.access.clone(),
-                expires: Instant::now() + tokens.expires_in.unwrap_or(DEFAULT_LIFETIME),
-            },
-        );
+        held.keep(id, tokens.access.clone(), tokens.expires_in);
         Ok(tokens.access)
     }
 
@@ -432,31 +292,30 @@ impl Auth {
     /// [`Auth::access_token`] refreshes. A token other than `rejected` (one refreshed in
     /// the meantime) is kept.
     pub async fn forget_access_token(&self, id: &str, rejected: &AccessToken) {
-        let mut cache = self.access.lock().await;
-        if cache
-            .get(id)
-            .is_some_and(|c| c.token.secret() == rejected.secret())
-        {
-            cache.remove(id);
-        }
+        self.tokens.forget_if(id, rejected).await;
     }
 
     /// Signs out of one account: revokes the grant at Google, deletes the keychain entry
-    /// and forgets the account. Offline, the local sign-in is still deleted and
-    /// [`SignedOut::problem`] says the revocation could not be sent.
-    pub async fn sign_out(&self, id: &str) -> Result<SignedOut> {
+    /// and forgets the account. Offline, or with Google's endpoints not configured, the
+    /// local sign-in is still deleted and [`SignedOut::problem`] says the revocation
+    /// could not be sent.
+    pub async fn sign_out(
+        &self,
+        google: std::result::Result<Google, String>,
+        id: &str,
+    ) -> Result<SignedOut> {
         let account = self.account(id)?;
         let stored = self.stored_token(id).await?;
-        let (revoked, problem) = match (stored, self.google()) {
+        let (revoked, problem) = match (stored, google) {
             (None, _) => (true, None),
             (Some(token), Ok(google)) => match google.revoke(&token).await {
                 Ok(()) => (true, None),
                 Err(e) => (false, Some(e.to_string())),
             },
-            (Some(_), Err(e)) => (false, Some(e.to_string())),
+            (Some(_), Err(e)) => (false, Some(e)),
         };
         self.delete_token(id).await?;
-        self.access.lock().await.remove(id);
+        self.tokens.forget(id).await;
         self.accounts.remove(id)?;
         Ok(SignedOut {
             email: account.email,

@@ -5,8 +5,8 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use mailglance::auth::Error;
-use mailglance::auth::loopback::Listener;
+use mailglance_core::auth::Error;
+use mailglance_core::auth::loopback::Listener;
 use oauth2::CsrfToken;
 
 const STATE: &str = "the-expected-state-0123456789";

@@ -4,7 +4,7 @@
 //! with the seed's way (messages.list, then one messages.get per id, one after another).
 //!
 //! ```text
-//! scripts/test-session.sh cargo run --release -p mailglance --example list_speed [L_ms] [runs]
+//! scripts/test-session.sh cargo run --release -p mailglance-core --example list_speed [L_ms] [runs]
 //! ```
 //!
 //! It needs a Secret Service (the refresh token goes to the keychain, as in the app):
@@ -13,10 +13,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mailglance::app::{App, ListQuery};
-use mailglance::auth::CommandOpener;
-use mailglance::config::Paths;
-use mailglance::keychain::Keychain;
+use mailglance_core::app::App;
+use mailglance_core::auth::CommandOpener;
+use mailglance_core::config::Paths;
+use mailglance_core::gmail::PageQuery;
+use mailglance_core::keychain::Keychain;
 use mailglance_standin::{BIG_ACCOUNT, BrowseOptions, Endpoint, Options, StandIn};
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -28,11 +29,11 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn inbox() -> ListQuery {
-    ListQuery {
+fn inbox() -> PageQuery {
+    PageQuery {
         label_ids: vec!["INBOX".into()],
         max_results: 50,
-        ..ListQuery::default()
+        ..PageQuery::default()
     }
 }
 
@@ -58,6 +59,7 @@ async fn main() {
             Keychain::new(&service),
             Arc::new(CommandOpener::new(vec!["true".into()])),
         )
+        .expect("the app starts")
     };
 
     // Sign in once, with no latency: the scripted person approves on the consent page.
@@ -105,7 +107,7 @@ async fn main() {
         let page = app
             .list_page(
                 &account.id,
-                ListQuery {
+                PageQuery {
                     page_token: token.clone(),
                     ..inbox()
                 },
@@ -129,7 +131,7 @@ async fn main() {
 
     // The seed's way: messages.list, then messages.get for each id, one after another.
     let http = reqwest::Client::new();
-    let access = app.auth().access_token(&account.id).await.expect("token");
+    let access = app.access_token(&account.id).await.expect("token");
     let root = standin.base_url();
     let mut seed = Vec::new();
     let mut seed_units = 0;

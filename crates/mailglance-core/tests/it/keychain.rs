@@ -8,7 +8,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use mailglance::keychain::{Error, Keychain};
+use mailglance_core::keychain::{Error, Keychain};
 use oauth2::RefreshToken;
 
 /// A service name no other test (and no person) uses.

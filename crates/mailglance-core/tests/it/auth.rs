@@ -4,9 +4,8 @@
 
 use std::time::Duration;
 
-use mailglance::auth::{AccountState, Auth, Error};
-use mailglance::error::Error as AppError;
-use mailglance::keychain::Keychain;
+use mailglance_core::auth::{AccountState, Error};
+use mailglance_core::error::Error as AppError;
 use mailglance_standin::{Endpoint, Options};
 
 use crate::helpers::{ANA, Fixture, JEAN, Person, files_under, query, secret_tool_lookup};
@@ -207,16 +206,11 @@ async fn cancel_ends_the_wait_and_releases_the_port() {
 #[tokio::test]
 async fn nobody_at_the_browser_times_out_with_a_clear_message() {
     let f = Fixture::new().await;
-    let auth = Auth::new(
-        f.paths.clone(),
-        Keychain::new(&f.service),
-        std::sync::Arc::new(f.browser.clone()),
-    )
-    .with_timeout(Duration::from_millis(300));
+    let app = f.app().with_sign_in_timeout(Duration::from_millis(300));
     f.browser.act_as(Person::Away);
-    auth.start_sign_in(None).await.unwrap();
-    let e = auth.finish_sign_in().await.unwrap_err();
-    assert!(matches!(e, Error::TimedOut { .. }), "{e:?}");
+    app.start_sign_in(None).await.unwrap();
+    let e = app.finish_sign_in().await.unwrap_err();
+    assert_eq!(e.kind(), "sign_in_timed_out", "{e:?}");
     assert!(e.to_string().contains("no answer came from the browser"));
 }
 
@@ -339,6 +333,8 @@ async fn signing_out_offline_still_deletes_locally_and_says_the_revocation_was_n
         .local_addr()
         .unwrap();
     f.set_endpoint("revocation", &format!("http://{closed}/revoke"));
+    // Settings are read at launch: the next one meets the closed endpoint.
+    let app = f.app();
     let out = app.sign_out(&account.id).await.unwrap();
     assert!(!out.revoked);
     assert!(out.problem.unwrap().contains("could not be reached"));

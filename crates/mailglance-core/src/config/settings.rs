@@ -1,0 +1,188 @@
+//! The optional `settings.json`: Google's endpoints overridden (how the tests and the
+//! demo reach the stand-in) and the program that opens the browser.
+//!
+//! Not here: reading the client file (`client.rs`), or using the endpoints.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::client::Client;
+use super::{Error, Result};
+
+/// Google's endpoints, as the app uses them. Each can be overridden: `auth_uri` and
+/// `token_uri` by the client file, all of them by `settings.json`'s `endpoints` object
+/// (`authorization`, `token`, `revocation`, `userinfo`, `gmail`). That is how the tests
+/// and the demo point the app at the local Google stand-in: by configuration only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    /// The authorization endpoint the browser opens.
+    pub authorization: String,
+    /// The token endpoint (code exchange and refresh).
+    pub token: String,
+    /// The revocation endpoint (sign out).
+    pub revocation: String,
+    /// OpenID Connect userinfo (the account's id and e-mail).
+    pub userinfo: String,
+    /// The Gmail API's root, ending in `/` (`{gmail}gmail/v1/users/...`, `{gmail}batch/gmail/v1`).
+    pub gmail: String,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Self {
+            authorization: "https://accounts.google.com/o/oauth2/v2/auth".into(),
+            token: "https://oauth2.googleapis.com/token".into(),
+            revocation: "https://oauth2.googleapis.com/revoke".into(),
+            userinfo: "https://openidconnect.googleapis.com/v1/userinfo".into(),
+            gmail: "https://gmail.googleapis.com/".into(),
+        }
+    }
+}
+
+/// The optional `settings.json`: endpoint overrides and the program that opens the
+/// browser (`"browser": ["program", "arg", ...]`, the URL is appended), which tests use
+/// to play the person at the browser.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Endpoint overrides.
+    pub endpoints: EndpointOverrides,
+    /// A program to open the sign-in URL with instead of the system's default browser.
+    pub browser: Option<Vec<String>>,
+}
+
+/// Endpoints named in `settings.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointOverrides {
+    authorization: Option<String>,
+    token: Option<String>,
+    revocation: Option<String>,
+    userinfo: Option<String>,
+    gmail: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    #[serde(default)]
+    endpoints: EndpointOverrides,
+    #[serde(default)]
+    browser: Option<Vec<String>>,
+}
+
+impl Settings {
+    /// Reads `settings.json` at `path`; no file means no overrides.
+    pub fn load(path: &Path) -> Result<Self> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => {
+                return Err(Error::SettingsInvalid {
+                    path: path.into(),
+                    problem: format!("it cannot be read ({e})"),
+                });
+            }
+        };
+        Self::parse(&bytes).map_err(|problem| Error::SettingsInvalid {
+            path: path.into(),
+            problem,
+        })
+    }
+
+    /// Parses the text of a settings file; the error names the field.
+    pub fn parse(bytes: &[u8]) -> std::result::Result<Self, String> {
+        let raw: RawSettings =
+            serde_json::from_slice(bytes).map_err(|e| format!("it is not valid ({e})"))?;
+        let e = &raw.endpoints;
+        for (key, value) in [
+            ("authorization", &e.authorization),
+            ("token", &e.token),
+            ("revocation", &e.revocation),
+            ("userinfo", &e.userinfo),
+            ("gmail", &e.gmail),
+        ] {
+            if let Some(v) = value {
+                check_http_url(v).map_err(|why| format!("\"endpoints.{key}\" {why}"))?;
+            }
+        }
+        if let Some(browser) = &raw.browser
+            && browser.first().is_none_or(|p| p.trim().is_empty())
+        {
+            return Err("\"browser\" must name a program".into());
+        }
+        Ok(Self {
+            endpoints: raw.endpoints,
+            browser: raw.browser,
+        })
+    }
+
+    /// Google's endpoints, overridden by the client file and then by these settings.
+    pub fn endpoints_for(&self, client: &Client) -> Endpoints {
+        let mut out = Endpoints {
+            authorization: client.auth_uri.clone(),
+            token: client.token_uri.clone(),
+            ..Endpoints::default()
+        };
+        let o = &self.endpoints;
+        let set = |slot: &mut String, value: &Option<String>| {
+            if let Some(v) = value {
+                *slot = v.clone();
+            }
+        };
+        set(&mut out.authorization, &o.authorization);
+        set(&mut out.token, &o.token);
+        set(&mut out.revocation, &o.revocation);
+        set(&mut out.userinfo, &o.userinfo);
+        set(&mut out.gmail, &o.gmail);
+        if !out.gmail.ends_with('/') {
+            out.gmail.push('/');
+        }
+        out
+    }
+}
+
+pub(super) fn check_http_url(uri: &str) -> std::result::Result<(), String> {
+    let parsed = url::Url::parse(uri).map_err(|e| format!("is not a URL ({e})"))?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err("is not an http(s) URL".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Client;
+
+    const INSTALLED: &str = r#"{"installed":{"client_id":"123-abc.apps.googleusercontent.com",
+        "project_id":"mailglance-test","auth_uri":"https://accounts.google.com/o/oauth2/auth",
+        "token_uri":"https://oauth2.googleapis.com/token",
+        "auth_provider_x509_cert_url":"https://www.googleapis.com/oauth2/v1/certs",
+        "client_secret":"not-a-real-secret","redirect_uris":["http://localhost"]}}"#;
+
+    #[test]
+    fn endpoints_default_to_google_and_follow_the_client_file_then_settings() {
+        let c = Client::parse(INSTALLED.as_bytes()).unwrap();
+        let plain = Settings::default().endpoints_for(&c);
+        assert_eq!(plain.token, "https://oauth2.googleapis.com/token");
+        assert_eq!(plain.revocation, "https://oauth2.googleapis.com/revoke");
+        assert_eq!(plain.gmail, "https://gmail.googleapis.com/");
+        let s = Settings::parse(
+            br#"{"endpoints": {"token": "http://127.0.0.1:9/token", "gmail": "http://127.0.0.1:9"}}"#,
+        )
+        .unwrap();
+        let e = s.endpoints_for(&c);
+        assert_eq!(e.token, "http://127.0.0.1:9/token");
+        assert_eq!(e.gmail, "http://127.0.0.1:9/");
+        assert_eq!(e.authorization, "https://accounts.google.com/o/oauth2/auth");
+    }
+
+    #[test]
+    fn a_bad_settings_file_names_the_field() {
+        let e = Settings::parse(br#"{"endpoints": {"token": "nope"}}"#).unwrap_err();
+        assert!(e.starts_with("\"endpoints.token\" is not a URL"), "{e}");
+        let e = Settings::parse(br#"{"endpoint": {}}"#).unwrap_err();
+        assert!(e.contains("unknown field"), "{e}");
+    }
+}
