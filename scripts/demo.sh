@@ -4,7 +4,8 @@
 # temporary config dir), and opens the window. Installs what is missing first.
 #
 #   scripts/demo.sh            the stand-in's consent page opens in your browser
-#   scripts/demo.sh --auto     a scripted person approves as ana.kowalska@example.com
+#   scripts/demo.sh --auto     a scripted person signs in as ana.kowalska@example.com,
+#                              before the window opens: it opens on the inbox
 #
 # With no display (a server, CI), the window runs under Xvfb in a private D-Bus and
 # keyring session, and --auto is implied. Your own keychain entries are never touched:
@@ -55,6 +56,11 @@ fi
 
 export MAILGLANCE_CONFIG_DIR="$demo/config" MAILGLANCE_DATA_DIR="$demo/data"
 export MAILGLANCE_KEYCHAIN_SERVICE="Mailglance demo"
+if [ "$auto" = 1 ]; then
+  # Sign in before the window opens, through the same flow on the command line: the
+  # window then restores the sign-in silently and the first thing shown is mail.
+  ./target/debug/mailglance login >/dev/null
+fi
 echo "demo: starting Mailglance (close the window to stop)"
 ./target/debug/mailglance &
 app=$!

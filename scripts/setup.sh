@@ -22,7 +22,8 @@ packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl file 
 if [ "$want_tests" = 1 ]; then
   # Testing: a virtual display, a private D-Bus with a real Secret Service,
   # secret-tool to read the keychain back, WebKit's WebDriver, screenshots.
-  packages+=(xvfb xauth dbus libglib2.0-bin gnome-keyring libsecret-tools webkit2gtk-driver imagemagick)
+  packages+=(xvfb xauth dbus libglib2.0-bin gnome-keyring libsecret-tools webkit2gtk-driver imagemagick
+             fonts-noto-cjk fonts-noto-color-emoji)
 fi
 
 if [ "$want_bundle" = 1 ]; then

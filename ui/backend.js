@@ -24,8 +24,6 @@ export const finishSignIn = () => invoke('finish_sign_in');
 export const cancelSignIn = () => invoke('cancel_sign_in');
 /** Signs out of one account: {email, revoked, problem}. */
 export const signOut = (accountId) => invoke('sign_out', { accountId });
-/** The account's Gmail profile: {emailAddress, messagesTotal, threadsTotal}. */
-export const profile = (accountId) => invoke('profile', { accountId });
 /** The account's labels: [{id, name, kind, unread, total}]. */
 export const labels = (accountId) => invoke('labels', { accountId });
 /** One page of the list: {rows, nextPageToken, resultSizeEstimate}. */

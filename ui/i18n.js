@@ -28,11 +28,3 @@ export function t(key, values = {}) {
   const template = strings[key] ?? en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));
 }
-
-/** Fills every `[data-i18n]` element's text (text only, never markup). */
-export function translatePage(root = document) {
-  document.documentElement.lang = lang;
-  for (const el of root.querySelectorAll('[data-i18n]')) {
-    el.textContent = t(el.dataset.i18n);
-  }
-}

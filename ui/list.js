@@ -1,6 +1,7 @@
 // The message list: a virtual list that renders only the rows on screen, so the DOM
 // stays small with thousands of messages loaded. Text from the mailbox goes in with
-// textContent only. Owns the list's DOM; reports what the person does.
+// textContent only. Owns the list's DOM; draws what the controller gives it and
+// reports what the person does.
 import { t, lang } from './i18n.js';
 
 const ROW_HEIGHT = 68;
@@ -27,10 +28,12 @@ export class MessageList {
     this.moreButton = root.querySelector('#load-more');
     this.empty = root.querySelector('#list-empty');
     this.loading = root.querySelector('#list-loading');
+    // What was last drawn: the controller owns the rows and the selection.
     this.rows = [];
     this.labelNames = new Map();
     this.selected = -1;
     this.pool = [];
+    this.onSelectHandler = () => {};
     this.onOpenHandler = () => {};
     this.onNeedMoreHandler = () => {};
     this.viewport.addEventListener('scroll', () => this.paint());
@@ -38,35 +41,37 @@ export class MessageList {
     // One delegated listener for every row.
     this.viewport.addEventListener('click', (e) => {
       const el = e.target.closest('[data-index]');
-      if (el) this.select(Number(el.dataset.index), false);
+      if (el) this.onSelectHandler(Number(el.dataset.index));
     });
     this.viewport.addEventListener('dblclick', (e) => {
       const el = e.target.closest('[data-index]');
-      if (el) this.onOpenHandler(this.rows[Number(el.dataset.index)]);
+      if (el) this.onOpenHandler(Number(el.dataset.index));
     });
   }
 
-  /** Replaces every row (a new query, label or account). */
-  reset(rows) {
+  /** Draws `rows` from the top (a new query, label or account), row `selected` chosen. */
+  renderRows(rows, selected) {
     this.rows = rows;
-    this.selected = rows.length ? 0 : -1;
+    this.selected = selected;
     this.viewport.scrollTop = 0;
     this.paint();
   }
 
-  /** Adds the next page's rows. */
-  append(rows) {
-    this.rows = this.rows.concat(rows);
-    if (this.selected < 0 && this.rows.length) this.selected = 0;
+  /** Draws `rows` where the list is scrolled to (the next page arrived below). */
+  renderMoreRows(rows, selected) {
+    this.rows = rows;
+    this.selected = selected;
     this.paint();
   }
 
-  setLabelNames(labels) {
+  /** The names the rows' label chips show: [{id, name}]. */
+  renderLabelNames(labels) {
     this.labelNames = new Map(labels.map((l) => [l.id, l.name]));
     this.paint();
   }
 
-  setState({ loading, hasMore, failed = false }) {
+  /** "Loading…", "Load more" and "No messages here." under the list. */
+  renderState({ loading, hasMore, failed = false }) {
     this.loading.hidden = !loading;
     this.moreButton.hidden = !hasMore;
     this.moreButton.disabled = Boolean(loading);
@@ -75,17 +80,8 @@ export class MessageList {
     this.isLoading = loading;
   }
 
-  current() {
-    return this.rows[this.selected];
-  }
-
-  /** Moves the selection by `delta` rows and keeps it on screen. */
-  move(delta) {
-    if (!this.rows.length) return;
-    this.select(Math.max(0, Math.min(this.rows.length - 1, this.selected + delta)), true);
-  }
-
-  select(index, scroll) {
+  /** Marks row `index` as chosen; `scroll` keeps it on screen. */
+  renderSelection(index, scroll) {
     this.selected = index;
     if (scroll) {
       const top = index * ROW_HEIGHT;
@@ -174,6 +170,10 @@ export class MessageList {
     );
   }
 
+  /** `handler(index)` when a row is clicked. */
+  onSelect(handler) { this.onSelectHandler = handler; }
+  /** `handler(index)` when a row is double-clicked. */
   onOpen(handler) { this.onOpenHandler = handler; }
+  /** `handler()` when the end of the list scrolls into view (infinite scroll). */
   onNeedMore(handler) { this.onNeedMoreHandler = handler; }
 }

@@ -1,20 +1,40 @@
-// The controller: holds the app's state, asks the backend, tells the view.
+// The controller: holds the app's state, asks the backend, tells the view. It never
+// touches the page: the view draws (`view.render*`) and reports (`view.on*`).
 import * as backend from './backend.js';
-import { lang, t, translatePage, useLocale } from './i18n.js';
+import { lang, t, useLocale } from './i18n.js';
 import { View } from './view.js';
-import { MessageList } from './list.js';
 
 const view = new View();
-const list = new MessageList(document.getElementById('mailbox'));
-const state = { info: null, accounts: [], currentId: localStorage.getItem('account') };
+const state = {
+  info: null, accounts: [], currentId: localStorage.getItem('account'),
+  // The screen shown: 'welcome', 'waiting' or 'shell'.
+  screen: null,
+};
 
 // The list: what is shown, and where the next page starts.
 const SYSTEM_LABELS = ['INBOX', 'STARRED', 'IMPORTANT', 'SENT', 'DRAFT', '', 'SPAM', 'TRASH'];
 const PAGE_SIZE = 50;
 const listState = {
   labelId: 'INBOX', q: '', next: null, estimate: 0, loading: false, generation: 0,
-  loadedAt: 0, labels: [],
+  loadedAt: 0, labels: [], labelsStale: false,
+  // The rows loaded so far, and the index of the chosen one (-1 for none).
+  rows: [], selected: -1,
 };
+
+function showWelcome(info) {
+  state.screen = 'welcome';
+  view.renderWelcome(info);
+}
+
+function showWaiting(waiting) {
+  state.screen = 'waiting';
+  view.renderWaiting(waiting);
+}
+
+function showShell(account) {
+  state.screen = 'shell';
+  view.renderShell(state.accounts, account);
+}
 
 /** The account shown, else the first usable one. */
 function current() {
@@ -55,7 +75,7 @@ async function refreshAccounts() {
 async function showHome() {
   const account = current();
   if (!account) {
-    view.renderWelcome(await backend.appInfo());
+    showWelcome(await backend.appInfo());
     const again = state.accounts.find((a) => a.state === 'sign_in_again');
     if (again) {
       showError({ kind: 'auth_required', email: again.email, message: '' });
@@ -64,7 +84,7 @@ async function showHome() {
   }
   state.currentId = account.id;
   localStorage.setItem('account', account.id);
-  view.renderShell(state.accounts, account);
+  showShell(account);
   await Promise.all([loadLabels(), loadFirstPage()]);
 }
 
@@ -74,9 +94,14 @@ async function loadLabels() {
   if (!account) return;
   try {
     listState.labels = await backend.labels(account.id);
+    listState.labelsStale = false;
   } catch (e) {
-    listState.labels = [];
+    // An error never removes what is shown: the last labels and counts stay, marked
+    // as not current, until a refresh succeeds.
+    listState.labelsStale = listState.labels.length > 0;
+    renderSidebar();
     await handleListError(e, loadLabels);
+    return;
   }
   renderSidebar();
 }
@@ -91,8 +116,7 @@ function renderSidebar() {
   const user = listState.labels
     .filter((l) => l.kind === 'user')
     .sort((a, b) => a.name.localeCompare(b.name, lang));
-  view.renderLabels(system, user, listState.labelId);
-  list.setLabelNames(listState.labels);
+  view.renderLabels(system, user, listState.labelId, listState.labels, { stale: listState.labelsStale });
 }
 
 /** The first page for the current label and query; replaces what is shown. */
@@ -101,15 +125,15 @@ async function loadFirstPage() {
   if (!account) return;
   const generation = ++listState.generation;
   const key = `${account.id}\n${listState.labelId}\n${listState.q}`;
-  const refreshing = listState.shownKey === key && list.rows.length > 0;
+  const refreshing = listState.shownKey === key && listState.rows.length > 0;
   const next = listState.next;
   listState.next = null;
   listState.loading = true;
-  list.setState({ loading: true, hasMore: false });
+  view.renderListState({ loading: true, hasMore: false });
   try {
     const page = await backend.listPage(account.id, query(null));
     if (generation !== listState.generation) return;
-    list.reset(page.rows);
+    showRows(page.rows);
     listState.shownKey = key;
     listState.next = page.nextPageToken ?? null;
     listState.estimate = page.resultSizeEstimate ?? 0;
@@ -122,7 +146,7 @@ async function loadFirstPage() {
       // A refresh that failed keeps what is shown: nothing is lost.
       listState.next = next;
     } else {
-      list.reset([]);
+      showRows([]);
       listState.shownKey = null;
       listState.estimate = 0;
       listState.failed = true;
@@ -139,11 +163,13 @@ async function loadMore() {
   if (!account || listState.loading || !listState.next) return;
   const generation = listState.generation;
   listState.loading = true;
-  list.setState({ loading: true, hasMore: true });
+  view.renderListState({ loading: true, hasMore: true });
   try {
     const page = await backend.listPage(account.id, query(listState.next));
     if (generation !== listState.generation) return;
-    list.append(page.rows);
+    listState.rows = listState.rows.concat(page.rows);
+    if (listState.selected < 0 && listState.rows.length) listState.selected = 0;
+    view.renderMoreRows(listState.rows, listState.selected);
     listState.next = page.nextPageToken ?? null;
   } catch (e) {
     if (generation !== listState.generation) return;
@@ -153,11 +179,33 @@ async function loadMore() {
   }
 }
 
+/** Replaces every row (a new query, label or account), the first one chosen. */
+function showRows(rows) {
+  listState.rows = rows;
+  listState.selected = rows.length ? 0 : -1;
+  view.renderRows(rows, listState.selected);
+}
+
+/** Chooses the row at `index`; `scroll` keeps it on screen. */
+function select(index, scroll) {
+  listState.selected = index;
+  view.renderSelection(index, { scroll });
+}
+
+/** Moves the choice by `delta` rows (j and k). */
+function move(delta) {
+  if (!listState.rows.length) return;
+  select(Math.max(0, Math.min(listState.rows.length - 1, listState.selected + delta)), true);
+}
+
 function finishLoading() {
   listState.loading = false;
   // After a failure the banner speaks: no "0 messages", no "No messages here".
-  list.setState({ loading: false, hasMore: Boolean(listState.next), failed: listState.failed });
-  view.renderCount(list.rows.length, listState.estimate, listState.failed);
+  view.renderListState({ loading: false, hasMore: Boolean(listState.next), failed: listState.failed });
+  // With no next page every row is loaded: the count is exact, not Gmail's estimate.
+  view.renderCount(listState.rows.length, listState.estimate, {
+    failed: listState.failed, complete: !listState.next && !listState.failed,
+  });
 }
 
 function query(pageToken) {
@@ -177,12 +225,12 @@ async function handleListError(e, retry) {
   }
   if (e?.kind === 'auth_required') {
     await refreshAccounts();
-    view.renderShell(state.accounts, current() ?? state.accounts[0]);
+    showShell(current() ?? state.accounts[0]);
   }
   showError(e, retry);
 }
 
-async function openCurrent(row = list.current()) {
+async function openCurrent(row = listState.rows[listState.selected]) {
   const account = current();
   if (!account || !row) return;
   try {
@@ -199,16 +247,16 @@ function refresh() {
 
 async function signIn(loginHint) {
   view.hideBanner();
-  const back = document.body.dataset.screen;
+  const back = state.screen;
   try {
-    view.renderWaiting(await backend.startSignIn(loginHint));
+    showWaiting(await backend.startSignIn(loginHint));
     const account = await backend.finishSignIn();
     state.currentId = account.id;
     await refreshAccounts();
     await showHome();
   } catch (e) {
     if (back === 'shell' && current()) await showHome();
-    else view.renderWelcome(await backend.appInfo());
+    else showWelcome(await backend.appInfo());
     if (e?.kind !== 'sign_in_cancelled') showError(e, () => signIn(loginHint));
   }
 }
@@ -216,7 +264,7 @@ async function signIn(loginHint) {
 async function importClient() {
   try {
     const status = await backend.importClientFile();
-    if (status) view.renderWelcome({ clientFile: status });
+    if (status) showWelcome({ clientFile: status });
   } catch (e) {
     showError(e);
   }
@@ -237,64 +285,43 @@ async function signOut() {
 }
 
 async function copyLink() {
-  const link = document.getElementById('sign-in-link');
-  link.select();
-  try {
-    await navigator.clipboard.writeText(link.value);
-  } catch {
-    document.execCommand('copy');
-  }
+  await view.copyLink();
   view.announce(t('waiting.copied'));
 }
 
-function typing(e) {
-  return e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+function search(q) {
+  listState.q = q;
+  view.renderSearch(q);
+  loadFirstPage();
 }
 
-/** j/k move, Enter opens, / searches, r refreshes, Esc clears the search. */
-function onKey(e) {
-  if (document.body.dataset.screen !== 'shell' || e.ctrlKey || e.metaKey || e.altKey) return;
-  const search = document.getElementById('search');
-  if (e.key === 'Escape' && (e.target === search || listState.q)) {
-    if (search.value || listState.q) {
-      search.value = '';
-      listState.q = '';
-      loadFirstPage();
-    }
-    search.blur();
-    document.getElementById('list').focus();
-    return;
-  }
-  if (typing(e) || e.target.closest('.menu')) return;
-  if (e.key === 'j') { list.move(1); e.preventDefault(); }
-  else if (e.key === 'k') { list.move(-1); e.preventDefault(); }
-  else if (e.key === 'Enter' && (e.target.id === 'list' || e.target === document.body)) {
-    openCurrent(); e.preventDefault();
-  } else if (e.key === '/') { search.focus(); e.preventDefault(); }
-  else if (e.key === 'r') { refresh(); e.preventDefault(); }
-}
+/** The list's keys, as the view names them. */
+const keys = {
+  next: () => move(1),
+  prev: () => move(-1),
+  open: () => openCurrent(),
+  focusSearch: () => view.focusSearch(),
+  refresh: () => refresh(),
+  clear: () => search(''),
+};
 
-async function start() {
-  translatePage();
-  document.getElementById('search').placeholder = t('list.searchPlaceholder');
-  list.onOpen(openCurrent);
-  list.onNeedMore(loadMore);
-  document.getElementById('load-more').addEventListener('click', loadMore);
-  document.getElementById('refresh').addEventListener('click', refresh);
-  document.getElementById('search-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    listState.q = document.getElementById('search').value.trim();
-    loadFirstPage();
-  });
+/** Binds what the person does to what the app does; once. */
+function bind() {
+  view.onLoadMore(loadMore);
+  view.onNeedMore(loadMore);
+  view.onRefresh(refresh);
+  view.onSearch(search);
+  view.onSelectRow((index) => select(index, false));
+  view.onOpenRow((index) => openCurrent(listState.rows[index]));
   view.onLabel((id) => {
     listState.labelId = id;
     renderSidebar();
     loadFirstPage();
   });
-  document.addEventListener('keydown', onKey);
+  view.onKey((action) => keys[action]?.());
   // Back to the window after a minute away: refresh (known rows are not fetched again).
-  window.addEventListener('focus', () => {
-    if (document.body.dataset.screen === 'shell' && Date.now() - listState.loadedAt > 60_000) refresh();
+  view.onWindowFocus(() => {
+    if (state.screen === 'shell' && Date.now() - listState.loadedAt > 60_000) refresh();
   });
   view.onSignIn(() => signIn());
   view.onImport(importClient);
@@ -308,21 +335,26 @@ async function start() {
     state.currentId = id;
     return showHome();
   });
+}
+
+/** Asks the backend what to show first; again from "Retry" if that failed. */
+async function load() {
   try {
     state.info = await backend.appInfo();
     useLocale(state.info.locale);
-    translatePage();
-    document.getElementById('search').placeholder = t('list.searchPlaceholder');
+    view.renderTranslations();
     await refreshAccounts();
     await showHome();
   } catch (e) {
-    view.renderWelcome(state.info ?? { clientFile: { path: '', envVar: '', state: 'missing' } });
-    showError({ kind: e?.kind, message: t('error.startup', { message: e?.message ?? String(e) }) }, start);
+    showWelcome(state.info ?? { clientFile: { path: '', envVar: '', state: 'missing' } });
+    showError({ kind: e?.kind, message: t('error.startup', { message: e?.message ?? String(e) }) }, load);
   }
 }
 
-if (document.readyState === 'loading') {
-  document.addEventListener('DOMContentLoaded', start);
-} else {
-  start();
+function start() {
+  view.renderTranslations();
+  bind();
+  return load();
 }
+
+view.onReady(start);

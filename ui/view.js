@@ -1,6 +1,8 @@
-// The one owner of the DOM. Renders state and reports what the person does;
-// decides nothing. Text from outside always goes in as text, never as markup.
+// The one owner of the DOM. Draws what the controller gives it (`render*`) and reports
+// what the person does (`on*`); decides nothing. Text from outside always goes in as
+// text, never as markup.
 import { t, lang } from './i18n.js';
+import { MessageList } from './list.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -10,20 +12,30 @@ export class View {
     this.path = $('client-file-path');
     this.env = $('client-file-env');
     this.fileState = $('client-file-state');
-    this.signIn = $('sign-in');
+    this.signInButton = $('sign-in');
     this.importButton = $('import-client');
     this.link = $('sign-in-link');
     this.noBrowser = $('waiting-no-browser');
-    this.copyLink = $('copy-link');
-    this.cancel = $('cancel-sign-in');
+    this.copyLinkButton = $('copy-link');
+    this.cancelButton = $('cancel-sign-in');
     this.accountButton = $('account-button');
     this.accountCurrent = $('account-current');
     this.accountMenu = $('account-menu');
     this.accountList = $('account-list');
-    this.addAccount = $('add-account');
+    this.addAccountButton = $('add-account');
     this.signOutButton = $('sign-out');
     this.mailboxTitle = $('mailbox-title');
-    this.mailboxSummary = $('mailbox-summary');
+    this.sidebar = $('sidebar');
+    this.systemLabels = $('system-labels');
+    this.userLabels = $('user-labels');
+    this.userLabelsTitle = $('user-labels-title');
+    this.labelsStale = $('labels-stale');
+    this.searchForm = $('search-form');
+    this.search = $('search');
+    this.refreshButton = $('refresh');
+    this.listCount = $('list-count');
+    this.listBox = $('list');
+    this.loadMoreButton = $('load-more');
     this.banner = $('banner');
     this.bannerText = $('banner-text');
     this.bannerDetails = $('banner-details');
@@ -31,6 +43,10 @@ export class View {
     this.bannerAction = $('banner-action');
     this.bannerClose = $('banner-close');
     this.status = $('status');
+    // The virtual list of rows draws itself; the view speaks for it.
+    this.list = new MessageList($('mailbox'));
+    // The search the list shows (the controller's), for Esc.
+    this.query = '';
     this.bannerClose.addEventListener('click', () => this.hideBanner());
     this.accountButton.addEventListener('click', () => this.toggleMenu());
     document.addEventListener('keydown', (e) => {
@@ -41,9 +57,23 @@ export class View {
     });
   }
 
+  /** The screen shown: 'welcome', 'waiting' or 'shell'. */
+  get screen() {
+    return document.body.dataset.screen;
+  }
+
   show(name) {
     for (const [key, el] of Object.entries(this.screens)) el.hidden = key !== name;
     document.body.dataset.screen = name;
+  }
+
+  /** Puts the page's own text in the current language (text only, never markup). */
+  renderTranslations() {
+    document.documentElement.lang = lang;
+    for (const el of document.querySelectorAll('[data-i18n]')) {
+      el.textContent = t(el.dataset.i18n);
+    }
+    this.search.placeholder = t('list.searchPlaceholder');
   }
 
   /** Shows the welcome screen with the client file's state. */
@@ -57,7 +87,7 @@ export class View {
     };
     this.fileState.textContent = messages[clientFile.state] ?? '';
     this.fileState.className = `file-state ${clientFile.state}`;
-    this.signIn.disabled = clientFile.state !== 'ready';
+    this.signInButton.disabled = clientFile.state !== 'ready';
     this.show('welcome');
     document.title = 'Mailglance';
   }
@@ -67,7 +97,7 @@ export class View {
     this.link.value = url;
     this.noBrowser.hidden = browserOpened;
     this.show('waiting');
-    this.cancel.focus();
+    this.cancelButton.focus();
   }
 
   /** Shows the signed-in shell for `current`, with every account in the menu. */
@@ -94,16 +124,16 @@ export class View {
       }),
     );
     this.mailboxTitle.textContent = t('shell.signedInAs', { email: current.email });
-    this.mailboxSummary.textContent = '';
     this.toggleMenu(false);
     this.show('shell');
   }
 
   /**
    * The sidebar: system labels (in Gmail's order, with unread counts) and the user's
-   * labels. `current` is the label id shown ('' for All Mail).
+   * labels. `current` is the label id shown ('' for All Mail); `all` names the rows'
+   * label chips.
    */
-  renderLabels(systemLabels, userLabels, current) {
+  renderLabels(systemLabels, userLabels, current, all, { stale = false } = {}) {
     const item = (label) => {
       const li = document.createElement('li');
       const b = document.createElement('button');
@@ -123,32 +153,45 @@ export class View {
       li.append(b);
       return li;
     };
-    document.getElementById('system-labels').replaceChildren(...systemLabels.map(item));
-    document.getElementById('user-labels').replaceChildren(...userLabels.map(item));
-    document.getElementById('user-labels-title').hidden = userLabels.length === 0;
+    this.systemLabels.replaceChildren(...systemLabels.map(item));
+    this.userLabels.replaceChildren(...userLabels.map(item));
+    this.userLabelsTitle.hidden = userLabels.length === 0;
+    // Labels from before a failed refresh stay, marked as not current.
+    this.sidebar.classList.toggle('stale', stale);
+    this.labelsStale.hidden = !stale;
+    this.list.renderLabelNames(all);
   }
 
-  /** `handler(labelId)` when a label in the sidebar is chosen. */
-  onLabel(handler) {
-    document.getElementById('sidebar').addEventListener('click', (e) => {
-      const b = e.target.closest('button[data-label-id]');
-      if (b) handler(b.dataset.labelId);
-    });
-  }
+  /** The list from the top: `rows`, with row `selected` chosen (-1 for none). */
+  renderRows(rows, selected) { this.list.renderRows(rows, selected); }
 
-  /** "About N messages" above the list. */
-  renderCount(shown, estimate, failed = false) {
+  /** The list with the next page's rows added below, where it is scrolled to. */
+  renderMoreRows(rows, selected) { this.list.renderMoreRows(rows, selected); }
+
+  /** Row `index` chosen; `scroll` brings it on screen (keys do, clicks need not). */
+  renderSelection(index, { scroll = false } = {}) { this.list.renderSelection(index, scroll); }
+
+  /** Loading, "Load more" and the empty note: {loading, hasMore, failed}. */
+  renderListState(state) { this.list.renderState(state); }
+
+  /** "About N messages" above the list; "N messages" once every one is loaded. */
+  renderCount(shown, estimate, { failed = false, complete = false } = {}) {
     const fmt = new Intl.NumberFormat(lang);
-    document.getElementById('list-count').textContent = failed ? '' : shown < estimate
-      ? t('list.countShown', { shown: fmt.format(shown), count: fmt.format(estimate) })
-      : t('list.count', { count: fmt.format(Math.max(shown, estimate)) });
+    this.listCount.textContent = failed ? ''
+      : complete ? t(shown === 1 ? 'list.countExactOne' : 'list.countExact', { count: fmt.format(shown) })
+        : shown < estimate
+          ? t('list.countShown', { shown: fmt.format(shown), count: fmt.format(estimate) })
+          : t('list.count', { count: fmt.format(Math.max(shown, estimate)) });
   }
 
-  /** The mailbox's size under the title. */
-  renderProfile(profile) {
-    const count = new Intl.NumberFormat(lang).format(profile.messagesTotal);
-    this.mailboxSummary.textContent = t('shell.messages', { count });
+  /** The search the list shows; '' empties the search box. */
+  renderSearch(q) {
+    this.query = q;
+    if (!q || this.search.value.trim() !== q) this.search.value = q;
   }
+
+  /** Moves the focus to the search box. */
+  focusSearch() { this.search.focus(); }
 
   toggleMenu(open = this.accountMenu.hidden) {
     this.accountMenu.hidden = !open;
@@ -178,12 +221,34 @@ export class View {
     this.status.textContent = text;
   }
 
-  onSignIn(handler) { this.signIn.addEventListener('click', handler); }
+  /** Copies the sign-in link to the clipboard (selected, so it can be copied by hand). */
+  async copyLink() {
+    this.link.select();
+    try {
+      await navigator.clipboard.writeText(this.link.value);
+    } catch {
+      document.execCommand('copy');
+    }
+  }
+
+  /** `handler()` once the page is ready. */
+  onReady(handler) {
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', handler);
+    } else {
+      handler();
+    }
+  }
+
+  onSignIn(handler) { this.signInButton.addEventListener('click', handler); }
   onImport(handler) { this.importButton.addEventListener('click', handler); }
-  onCancel(handler) { this.cancel.addEventListener('click', handler); }
-  onCopyLink(handler) { this.copyLink.addEventListener('click', handler); }
-  onAddAccount(handler) { this.addAccount.addEventListener('click', handler); }
+  onCancel(handler) { this.cancelButton.addEventListener('click', handler); }
+  onCopyLink(handler) { this.copyLinkButton.addEventListener('click', handler); }
+  onAddAccount(handler) { this.addAccountButton.addEventListener('click', handler); }
   onSignOut(handler) { this.signOutButton.addEventListener('click', handler); }
+  onRefresh(handler) { this.refreshButton.addEventListener('click', handler); }
+  onLoadMore(handler) { this.loadMoreButton.addEventListener('click', handler); }
+
   /** `handler(accountId)` when an account in the menu is chosen. */
   onSwitchAccount(handler) {
     this.accountList.addEventListener('click', (e) => {
@@ -191,4 +256,64 @@ export class View {
       if (b) handler(b.dataset.accountId);
     });
   }
+
+  /** `handler(labelId)` when a label in the sidebar is chosen. */
+  onLabel(handler) {
+    this.sidebar.addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-label-id]');
+      if (b) handler(b.dataset.labelId);
+    });
+  }
+
+  /** `handler(q)` when a search is sent (Enter in the search box). */
+  onSearch(handler) {
+    this.searchForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      handler(this.search.value.trim());
+    });
+  }
+
+  /** `handler(index)` when a row is clicked. */
+  onSelectRow(handler) { this.list.onSelect(handler); }
+  /** `handler(index)` when a row is double-clicked. */
+  onOpenRow(handler) { this.list.onOpen(handler); }
+  /** `handler()` when the end of the list scrolls into view. */
+  onNeedMore(handler) { this.list.onNeedMore(handler); }
+
+  /** `handler()` when the window gets the focus back. */
+  onWindowFocus(handler) { window.addEventListener('focus', handler); }
+
+  /**
+   * `handler(action)` for the list's keys, in the shell only: 'next' (j), 'prev' (k),
+   * 'open' (Enter on the list), 'focusSearch' (/), 'refresh' (r) and 'clear' (Esc with a
+   * search shown or typed; the focus goes back to the list).
+   */
+  onKey(handler) {
+    document.addEventListener('keydown', (e) => {
+      if (this.screen !== 'shell' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'Escape' && (e.target === this.search || this.query)) {
+        if (this.search.value || this.query) handler('clear');
+        this.search.blur();
+        this.listBox.focus();
+        return;
+      }
+      if (typing(e) || e.target.closest('.menu')) return;
+      const onList = e.target === this.listBox || e.target === document.body;
+      const action = {
+        j: 'next',
+        k: 'prev',
+        Enter: onList ? 'open' : undefined,
+        '/': 'focusSearch',
+        r: 'refresh',
+      }[e.key];
+      if (!action) return;
+      handler(action);
+      e.preventDefault();
+    });
+  }
+}
+
+/** Whether the key goes into a text field. */
+function typing(e) {
+  return e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
 }

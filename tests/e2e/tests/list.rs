@@ -292,3 +292,127 @@ async fn a_revoked_grant_asks_to_sign_in_again_and_signing_in_brings_the_list_ba
     app.quit().await;
     standin.shutdown().await;
 }
+
+/// The text of a sidebar label's unread count, if it shows one.
+async fn sidebar_count(app: &App, label_id: &str) -> Option<String> {
+    let script = format!(
+        "const c = document.querySelector('[data-label-id=\"{label_id}\"] .count'); \
+         return c ? c.textContent : null;"
+    );
+    app.client
+        .execute(&script, vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn a_failed_refresh_keeps_the_sidebars_labels_and_counts_marked_as_not_current() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    app.wait_visible("#user-labels [data-label-id]").await;
+    let inbox = sidebar_count(&app, "INBOX").await.expect("an inbox count");
+    let user_labels = app
+        .client
+        .find_all(Locator::Css("#user-labels [data-label-id]"))
+        .await
+        .unwrap()
+        .len();
+    // Google unreachable for this refresh: more failures than the backend retries.
+    let faults = standin.faults();
+    faults.fail_next(mailglance_standin::Endpoint::LabelsList, 4, 503);
+    faults.fail_next(mailglance_standin::Endpoint::MessagesList, 4, 503);
+    app.click("#refresh").await;
+    app.wait_text_containing("#banner-text", "Google had a problem")
+        .await;
+    app.wait_visible("#labels-stale").await;
+    assert_eq!(sidebar_count(&app, "INBOX").await.as_deref(), Some(&*inbox));
+    let after = app
+        .client
+        .find_all(Locator::Css("#user-labels [data-label-id]"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(after, user_labels, "the user's labels stay in the sidebar");
+    app.screenshot("sidebar-after-failed-refresh").await;
+    // The next refresh that works marks them current again.
+    app.click("#refresh").await;
+    app.wait_hidden("#labels-stale").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_load_more_button_never_covers_a_row() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    app.wait_visible("#load-more").await;
+    // Scrolled a little (not to the end, which would load the next page by itself).
+    app.client
+        .execute("document.getElementById('list').scrollTop = 200;", vec![])
+        .await
+        .unwrap();
+    let overlap = app
+        .client
+        .execute(
+            "const b = document.getElementById('load-more').getBoundingClientRect(); \
+             const l = document.getElementById('list').getBoundingClientRect(); \
+             const hits = []; \
+             for (const r of document.querySelectorAll('#list .row')) { \
+               const o = r.getBoundingClientRect(); \
+               const top = Math.max(o.top, l.top), bottom = Math.min(o.bottom, l.bottom); \
+               if (bottom <= top) continue; \
+               if (b.top < bottom && b.bottom > top && b.left < o.right && b.right > o.left) \
+                 hits.push(r.id); \
+             } \
+             return hits;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overlap, serde_json::json!([]), "rows under the button");
+    app.screenshot("load-more").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_count_is_exact_once_the_last_page_is_loaded() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    let query = "subject:overdue";
+    let search = app.wait_visible("#search").await;
+    search.send_keys(query).await.unwrap();
+    search
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .unwrap();
+    // The search fits on one page: no next page, so the count is the rows themselves.
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = app.wait_text_containing("#list-count", "message").await;
+        if !text.contains("about") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.wait_hidden("#load-more").await;
+    let rows = app
+        .client
+        .execute(
+            "return document.getElementById('list-spacer').offsetHeight / \
+             document.querySelector('#list .row').offsetHeight;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap() as usize;
+    assert!(rows >= 1);
+    let expected = if rows == 1 {
+        "1 message".to_owned()
+    } else {
+        format!("{rows} messages")
+    };
+    assert_eq!(text, expected, "no 'about' once every message is loaded");
+    app.quit().await;
+    standin.shutdown().await;
+}
