@@ -14,7 +14,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::quota::RateLimitStyle;
+use crate::quota::{QuotaModel, RateLimitStyle};
 use crate::state::State;
 
 /// An endpoint of the stand-in, as faults, quota and the request log name it.
@@ -81,14 +81,10 @@ impl Endpoint {
             .map_or("other", |(_, n)| n)
     }
 
-    /// Quota units Google charges for one call (GOOGLE-API.md section 5); 0 outside Gmail.
+    /// Quota units Google charges for one call in the new model, the default
+    /// (GOOGLE-API.md section 5); 0 outside Gmail. [`QuotaModel::units`] gives either model's.
     pub fn units(self) -> u32 {
-        match self {
-            Endpoint::MessagesList | Endpoint::MessagesGet => 5,
-            Endpoint::HistoryList => 2,
-            Endpoint::LabelsList | Endpoint::LabelsGet | Endpoint::GetProfile => 1,
-            _ => 0,
-        }
+        QuotaModel::New.units(self)
     }
 
     /// Whether this is a Gmail API method (Google API error bodies, quota).
@@ -188,14 +184,32 @@ pub enum FaultCommand {
         /// How many replies.
         count: u32,
     },
-    /// Per-user quota units per minute (`None` = unlimited) and how excess is refused.
+    /// Per-user quota units per rolling window (`None` = unlimited) and how excess is
+    /// refused. Starts a fresh window.
     SetQuota {
-        /// Units per user per rolling minute.
+        /// Units per user per rolling window (a minute unless `set_quota_window` changed it).
         #[serde(default)]
         units_per_minute: Option<u32>,
         /// `too_many_requests` (429) or `user_rate_limit` (403).
         #[serde(default)]
         style: RateLimitStyle,
+    },
+    /// The length of the per-user quota's rolling window (Google: 60 s). Starts a fresh
+    /// window.
+    SetQuotaWindow {
+        /// Milliseconds.
+        ms: u64,
+    },
+    /// Charges calls from now on by this quota model (`new` or `old`).
+    SetQuotaModel {
+        /// The model.
+        model: QuotaModel,
+    },
+    /// Every history id of this user handed out so far becomes too old: `history.list`
+    /// from one answers 404 (see [`crate::MailboxControl::expire_history`]).
+    ExpireHistory {
+        /// The user's address.
+        email: String,
     },
     /// Turns every fault off (quota, log and grants are kept).
     Clear,
@@ -267,8 +281,16 @@ impl fmt::Debug for Faults {
 }
 
 impl Faults {
-    /// Applies one command (what `/_standin/faults` does).
+    /// Applies one command (what `/_standin/faults` does). A command naming an account the
+    /// mailbox lacks does nothing (`/_standin/faults` answers 400 for it).
     pub fn apply(&self, command: FaultCommand) {
+        if let Err(e) = self.try_apply(command) {
+            tracing::warn!("stand-in fault not applied: {e}");
+        }
+    }
+
+    /// Applies one command, or says why it cannot be (an unknown account).
+    pub fn try_apply(&self, command: FaultCommand) -> crate::Result<()> {
         let state = &self.state;
         match command {
             FaultCommand::Latency { ms } => state.faults().latency = Duration::from_millis(ms),
@@ -300,7 +322,21 @@ impl Faults {
             } => {
                 state.quota().configure(units_per_minute, style);
             }
+            FaultCommand::SetQuotaWindow { ms } => {
+                state.quota().set_window(Duration::from_millis(ms));
+            }
+            FaultCommand::SetQuotaModel { model } => state.quota().set_model(model),
+            FaultCommand::ExpireHistory { email } => {
+                self.mailbox_control().expire_history(&email)?;
+            }
             FaultCommand::Clear => *state.faults() = FaultState::default(),
+        }
+        Ok(())
+    }
+
+    fn mailbox_control(&self) -> crate::MailboxControl {
+        crate::MailboxControl {
+            state: self.state.clone(),
         }
     }
 
@@ -367,9 +403,29 @@ impl Faults {
             .insert(endpoint, count);
     }
 
-    /// Sets the per-user quota (units per rolling minute; `None` = unlimited).
+    /// Sets the per-user quota (units per rolling window; `None` = unlimited) and starts a
+    /// fresh window.
     pub fn set_quota(&self, units_per_minute: Option<u32>, style: RateLimitStyle) {
         self.state.quota().configure(units_per_minute, style);
+    }
+
+    /// Sets the length of the per-user quota's rolling window (Google: a minute), so a test
+    /// can shrink "a minute"; starts a fresh window.
+    pub fn set_quota_window(&self, window: Duration) {
+        self.state.quota().set_window(window);
+    }
+
+    /// Charges calls from now on by `model` (units already spent stay as they were).
+    pub fn set_quota_model(&self, model: QuotaModel) {
+        self.state.quota().set_model(model);
+    }
+
+    /// Makes every history id of `email` handed out so far too old, as Google does when it
+    /// no longer keeps that history: `history.list` from one answers 404. Returns the
+    /// account's new history id, the oldest valid one (the same as
+    /// `mailbox_control().expire_history(email)`).
+    pub fn expire_history(&self, email: &str) -> crate::Result<u64> {
+        self.mailbox_control().expire_history(email)
     }
 
     /// Turns every fault off.

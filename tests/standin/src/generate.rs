@@ -222,6 +222,7 @@ fn account(
         messages,
         history_id: 0,
         history_floor: 0,
+        history: Vec::new(),
     }
 }
 

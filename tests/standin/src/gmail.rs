@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::faults::Endpoint;
-use crate::mailbox::{Account, Message};
+use crate::mailbox::{Account, HistoryKind, HistoryRecord, Message};
 use crate::query::Query;
 use crate::quota::RateLimitStyle;
 use crate::reply::{self, Reply, api_error, escape_html};
@@ -250,7 +250,8 @@ pub(crate) fn handle(state: &State, req: &ApiRequest) -> Outcome {
             return outcome;
         }
     }
-    if let Err(refusal) = state.quota().charge(&email, endpoint.units()) {
+    let units = state.quota().units(endpoint);
+    if let Err(refusal) = state.quota().charge(&email, units) {
         outcome.reply = match refusal.style {
             RateLimitStyle::TooManyRequests => api_error(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -268,7 +269,7 @@ pub(crate) fn handle(state: &State, req: &ApiRequest) -> Outcome {
         };
         return outcome;
     }
-    outcome.units = endpoint.units();
+    outcome.units = units;
 
     let mailbox = state.mailbox();
     let Some(account) = mailbox.account(&email) else {
@@ -754,6 +755,29 @@ fn messages_get(account: &Account, id: &str, params: &Params<'_>, metadata_only:
     )
 }
 
+/// One History record in Google's shape: `id`, `messages` [{id, threadId}] and the field of
+/// its kind, whose `message` also carries the labels (absent when it has none).
+fn history_record(r: &HistoryRecord) -> Value {
+    let mut message = json!({"id": r.message_id, "threadId": r.thread_id});
+    if !r.message_label_ids.is_empty() {
+        message["labelIds"] = json!(r.message_label_ids);
+    }
+    let change = match r.kind {
+        HistoryKind::MessageAdded | HistoryKind::MessageDeleted => json!({"message": message}),
+        HistoryKind::LabelAdded | HistoryKind::LabelRemoved => {
+            json!({"message": message, "labelIds": r.label_ids})
+        }
+    };
+    let mut out = serde_json::Map::new();
+    out.insert("id".into(), json!(r.id.to_string()));
+    out.insert(
+        "messages".into(),
+        json!([{"id": r.message_id, "threadId": r.thread_id}]),
+    );
+    out.insert(r.kind.field().into(), json!([change]));
+    Value::Object(out)
+}
+
 fn history_list(account: &Account, params: &Params<'_>) -> Reply {
     let Some(start) = params.get("startHistoryId") else {
         return invalid_argument("Missing startHistoryId");
@@ -761,36 +785,42 @@ fn history_list(account: &Account, params: &Params<'_>) -> Reply {
     let Ok(start) = start.parse::<u64>() else {
         return invalid_value("start_history_id", "TYPE_UINT64", start);
     };
-    if start < account.history_floor {
-        return not_found();
-    }
     let (max, offset) = match (params.max_results(), params.offset()) {
         (Ok(max), Ok(offset)) => (max, offset),
         (Err(r), _) | (_, Err(r)) => return r,
     };
-    let types = params.all("historyTypes");
-    let label = params.get("labelId");
-    let mut records: Vec<&Message> = account
-        .messages
-        .iter()
-        .filter(|m| m.history_id > start)
-        .filter(|m| label.is_none_or(|l| m.has_label(l)))
-        .collect();
-    if !types.is_empty() && !types.iter().any(|t| t.eq_ignore_ascii_case("messageAdded")) {
-        records.clear();
+    let mut types = Vec::new();
+    for t in params.all("historyTypes") {
+        match HistoryKind::parse(t) {
+            Some(kind) => types.push(kind),
+            None => {
+                return invalid_value(
+                    "history_types",
+                    "type.googleapis.com/google.apps.gmail.v1.ListHistoryRequest.HistoryType",
+                    t,
+                );
+            }
+        }
     }
-    records.sort_by_key(|m| m.history_id);
+    let label = params.get("labelId").filter(|l| !l.is_empty()).map(|l| {
+        account
+            .label(l)
+            .map_or_else(|| l.to_string(), |found| found.id.clone())
+    });
+    // Google no longer keeps history that old: the client must sync in full (GOOGLE-API.md
+    // section 2), and the body is Google's usual 404.
+    let Some(since) = account.history_since(start) else {
+        return not_found();
+    };
+    let records: Vec<&HistoryRecord> = since
+        .filter(|r| types.is_empty() || types.contains(&r.kind))
+        .filter(|r| label.as_deref().is_none_or(|l| r.concerns_label(l)))
+        .collect();
     let page: Vec<Value> = records
         .iter()
         .skip(offset)
         .take(max)
-        .map(|m| {
-            json!({
-                "id": m.history_id.to_string(),
-                "messages": [{"id": m.id, "threadId": m.thread_id}],
-                "messagesAdded": [{"message": {"id": m.id, "threadId": m.thread_id, "labelIds": m.label_ids}}],
-            })
-        })
+        .map(|r| history_record(r))
         .collect();
     let mut out = serde_json::Map::new();
     let more = offset + page.len() < records.len();

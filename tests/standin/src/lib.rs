@@ -6,6 +6,11 @@
 //! work against Google. What it is not: a mail server, or a complete Gmail API (only
 //! getProfile, labels.list/get, messages.list/get, history.list and batch).
 //!
+//! Quota is charged in Google's units by the model chosen in [`Options::quota_model`] (the
+//! new one by default, GOOGLE-API.md section 5); a per-user limit is enforced only when set.
+//! Tests change the mailbox while the app runs through [`StandIn::mailbox_control`]: each
+//! change appends to the account's history log, which `history.list` serves.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), mailglance_standin::Error> {
 //! use mailglance_standin::{AutoApprove, Endpoint, Options, StandIn};
@@ -26,13 +31,15 @@
 //! `/oauth2/v2/userinfo`, `/.well-known/openid-configuration`, `/oauth2/v3/certs` (empty: the
 //! id_token is HS256 with the client secret), `/gmail/v1/users/{userId}/...`, `/batch`,
 //! `/batch/gmail/v1`, and the control endpoints `/_standin/faults` (POST a
-//! [`FaultCommand`] or an array of them), `/_standin/auto-approve` (POST an [`AutoApprove`]),
+//! [`FaultCommand`] or an array of them), `/_standin/mailbox` (POST a [`MailboxCommand`] or
+//! an array of them), `/_standin/auto-approve` (POST an [`AutoApprove`]),
 //! `/_standin/requests` and `/_standin/units` (GET).
 
 #![deny(unsafe_code)]
 
 mod batch;
 mod browse;
+mod changes;
 mod consent;
 mod faults;
 mod generate;
@@ -59,10 +66,11 @@ use tokio::task::JoinHandle;
 
 pub use batch::MAX_PARTS as MAX_BATCH_PARTS;
 pub use browse::{BrowseError, BrowseOptions, BrowseOutcome, browse};
+pub use changes::{Applied, MailboxCommand, MailboxControl};
 pub use faults::{Endpoint, FaultCommand, Faults};
 pub use generate::{BIG_ACCOUNT, EMPTY_ACCOUNT, HOSTILE_SUBJECT, SMALL_ACCOUNT, demo_mailbox};
-pub use mailbox::Mailbox;
-pub use quota::RateLimitStyle;
+pub use mailbox::{HistoryKind, HistoryRecord, Mailbox};
+pub use quota::{QuotaModel, RateLimitStyle};
 pub use state::{CLIENT_ID, CLIENT_SECRET, PROJECT_ID, RequestRecord};
 
 /// Everything that can go wrong starting or configuring the stand-in.
@@ -118,6 +126,30 @@ pub enum Error {
         /// The address given.
         email: String,
     },
+    /// A message id the account does not have.
+    #[error("no message {id} in {email}'s mailbox")]
+    UnknownMessage {
+        /// The account.
+        email: String,
+        /// The id given.
+        id: String,
+    },
+    /// A label (id or name) the account does not have.
+    #[error("no label {label:?} in {email}'s mailbox")]
+    UnknownLabel {
+        /// The account.
+        email: String,
+        /// The label given.
+        label: String,
+    },
+    /// A delivered message's id is already taken.
+    #[error("{email}'s mailbox already has a message {id}")]
+    MessageExists {
+        /// The account.
+        email: String,
+        /// The id given.
+        id: String,
+    },
 }
 
 /// Result with the stand-in's [`Error`].
@@ -151,8 +183,16 @@ pub struct Options {
     pub auto_approve: AutoApprove,
     /// Delay before every reply.
     pub latency: Duration,
-    /// Per-user quota units per rolling minute; `None` = unlimited.
+    /// Which of Google's quota models sets each method's cost (default: the new one, where
+    /// `messages.get` costs 20 units; the old one charges 5).
+    pub quota_model: QuotaModel,
+    /// Per-user quota units per rolling window (a minute unless [`Options::quota_window`]
+    /// says otherwise); `None` (the default) = unlimited. Google's own figure for the model
+    /// is [`QuotaModel::per_user_per_minute`] (6,000 new, 15,000 old).
     pub quota_per_user_per_minute: Option<u32>,
+    /// The length of the rolling window the per-user limit counts over: Google's minute by
+    /// default; tests shrink it as the app's `"quota": {"windowSeconds": N}` does.
+    pub quota_window: Duration,
     /// How quota excess is refused.
     pub rate_limit_style: RateLimitStyle,
     /// How long access tokens live; `expires_in` says the same, as Google's (3599 s).
@@ -170,7 +210,9 @@ impl Default for Options {
             fixture: None,
             auto_approve: AutoApprove::Off,
             latency: Duration::ZERO,
+            quota_model: QuotaModel::New,
             quota_per_user_per_minute: None,
+            quota_window: quota::DEFAULT_WINDOW,
             rate_limit_style: RateLimitStyle::TooManyRequests,
             access_token_lifetime: Duration::from_secs(tokens::EXPIRES_IN),
             big_account_messages: generate::BIG_ACCOUNT_MESSAGES,
@@ -231,9 +273,12 @@ impl StandIn {
             options.auto_approve.clone(),
         ));
         state.faults().latency = options.latency;
-        state
-            .quota()
-            .configure(options.quota_per_user_per_minute, options.rate_limit_style);
+        {
+            let mut quota = state.quota();
+            quota.set_model(options.quota_model);
+            quota.set_window(options.quota_window);
+            quota.configure(options.quota_per_user_per_minute, options.rate_limit_style);
+        }
         state.tokens().access_lifetime = options.access_token_lifetime;
         let app = server::router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -334,44 +379,24 @@ impl StandIn {
         self.state.mailbox()
     }
 
-    /// Adds a message to an account as if it had just arrived: it gets the next history id,
-    /// so `history.list` reports it. Returns its id.
-    pub fn deliver(&self, email: &str, mut message: mailbox::Message) -> Result<String> {
-        let mut guard = self
-            .state
-            .mailbox
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mailbox = Arc::make_mut(&mut guard);
-        let account = mailbox
-            .accounts
-            .iter_mut()
-            .find(|a| a.email.eq_ignore_ascii_case(email))
-            .ok_or_else(|| Error::UnknownAccount {
-                email: email.to_string(),
-            })?;
-        if message.id.is_empty() {
-            let ms = message.internal_date.max(0) as u64;
-            message.id = format!(
-                "{:016x}",
-                (ms << 20) | (account.messages.len() as u64 & 0xfffff)
-            );
+    /// Adds a message to an account as if it had just arrived: a `messageAdded` history
+    /// record with the next history id, which becomes the message's. Returns its id. (The
+    /// same as `mailbox_control().deliver(..)`.)
+    pub fn deliver(&self, email: &str, message: mailbox::Message) -> Result<String> {
+        self.mailbox_control().deliver(email, message)
+    }
+
+    /// The handle that changes the mailbox while the app runs (read, star, label, archive,
+    /// deliver, delete), each change recorded in the account's history.
+    pub fn mailbox_control(&self) -> MailboxControl {
+        MailboxControl {
+            state: self.state.clone(),
         }
-        if message.thread_id.is_empty() {
-            message.thread_id = message.id.clone();
-        }
-        if message.snippet.is_empty() {
-            message.snippet = mailbox::snippet_from(&message.text);
-        }
-        account.history_id += 1;
-        message.history_id = account.history_id;
-        account.history_id += 1;
-        let id = message.id.clone();
-        account.messages.push(message);
-        account
-            .messages
-            .sort_by(|a, b| (b.internal_date, &b.id).cmp(&(a.internal_date, &a.id)));
-        Ok(id)
+    }
+
+    /// The quota model calls are charged by now.
+    pub fn quota_model(&self) -> QuotaModel {
+        self.state.quota().model()
     }
 
     /// The fault-injection handle.
@@ -390,7 +415,8 @@ impl StandIn {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = mode;
     }
 
-    /// Quota units charged to `email` since start.
+    /// Quota units charged to `email` since start, each call at its cost in the quota model
+    /// in force when it was made ([`Options::quota_model`], [`Faults::set_quota_model`]).
     pub fn units_spent(&self, email: &str) -> u64 {
         self.state.quota().spent(email)
     }

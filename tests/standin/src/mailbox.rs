@@ -2,8 +2,9 @@
 //! JSON fixture format that can replace the generated demo mailbox.
 //!
 //! This module holds data and the pure questions asked of it (label counts,
-//! history floor). It is not the Gmail wire format (see `gmail.rs`) and it does
-//! not generate anything (see `generate.rs`).
+//! history floor, the history log). It is not the Gmail wire format (see
+//! `gmail.rs`), it does not change the mailbox (see `changes.rs`) and it does not
+//! generate anything (see `generate.rs`).
 //!
 //! # Fixture format
 //!
@@ -46,7 +47,9 @@
 //! `text`. `snippet` is plain text: the server escapes it the way Gmail does.
 //! `historyId` may be given per message; otherwise history ids are assigned in
 //! date order. `internalDate` is epoch milliseconds (a JSON number here; the
-//! API sends it as a string).
+//! API sends it as a string). The history log is not part of the fixture: it
+//! starts with a `messageAdded` record for each message newer than the
+//! account's history floor, and grows as the mailbox changes.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -109,6 +112,98 @@ pub struct Account {
     /// History records older than this are gone: a `startHistoryId` below it is stale (404).
     #[serde(default)]
     pub history_floor: u64,
+    /// The history log, oldest first with increasing ids, each id above the floor; what
+    /// `history.list` serves. Not read from or written to fixtures.
+    #[serde(skip)]
+    pub history: Vec<HistoryRecord>,
+}
+
+/// A kind of change, as `history.list`'s `historyTypes` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum HistoryKind {
+    /// A message arrived (`messagesAdded`).
+    MessageAdded,
+    /// A message was deleted for good, not trashed (`messagesDeleted`).
+    MessageDeleted,
+    /// Labels were added to a message (`labelsAdded`).
+    LabelAdded,
+    /// Labels were removed from a message (`labelsRemoved`).
+    LabelRemoved,
+}
+
+impl HistoryKind {
+    /// Every kind, in the discovery document's order.
+    pub const ALL: [HistoryKind; 4] = [
+        HistoryKind::MessageAdded,
+        HistoryKind::MessageDeleted,
+        HistoryKind::LabelAdded,
+        HistoryKind::LabelRemoved,
+    ];
+
+    /// The `historyTypes` value: `messageAdded`, `messageDeleted`, `labelAdded`,
+    /// `labelRemoved`.
+    pub fn name(self) -> &'static str {
+        match self {
+            HistoryKind::MessageAdded => "messageAdded",
+            HistoryKind::MessageDeleted => "messageDeleted",
+            HistoryKind::LabelAdded => "labelAdded",
+            HistoryKind::LabelRemoved => "labelRemoved",
+        }
+    }
+
+    /// The History field that carries this kind: `messagesAdded`, `messagesDeleted`,
+    /// `labelsAdded`, `labelsRemoved`.
+    pub fn field(self) -> &'static str {
+        match self {
+            HistoryKind::MessageAdded => "messagesAdded",
+            HistoryKind::MessageDeleted => "messagesDeleted",
+            HistoryKind::LabelAdded => "labelsAdded",
+            HistoryKind::LabelRemoved => "labelsRemoved",
+        }
+    }
+
+    /// Reads a `historyTypes` value. Like Google's enum parameters it also takes the
+    /// constant's spelling (`MESSAGE_ADDED`); case does not matter.
+    pub fn parse(text: &str) -> Option<HistoryKind> {
+        let key: String = text
+            .chars()
+            .filter(|c| *c != '_')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        HistoryKind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(&key))
+    }
+}
+
+/// One record of an account's history: one change to one message. (Gmail may group several
+/// changes in a record; the stand-in never does, which a client must accept either way.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryRecord {
+    /// The record's history id; the message's `historyId` becomes this.
+    pub id: u64,
+    /// What happened.
+    pub kind: HistoryKind,
+    /// The message's id.
+    pub message_id: String,
+    /// The message's thread.
+    pub thread_id: String,
+    /// The message's labels after the change (for a deletion: when it was deleted).
+    pub message_label_ids: Vec<String>,
+    /// The labels added or removed (empty for messages added or deleted).
+    pub label_ids: Vec<String>,
+}
+
+impl HistoryRecord {
+    /// Whether `history.list`'s `labelId` keeps this record: the message carries the label
+    /// after the change, or the change added or removed it (so archiving shows under
+    /// `INBOX`).
+    pub fn concerns_label(&self, label: &str) -> bool {
+        self.message_label_ids.iter().any(|l| l == label)
+            || self.label_ids.iter().any(|l| l == label)
+    }
 }
 
 /// `system` or `user`, as Gmail's Label.type.
@@ -283,6 +378,12 @@ impl Account {
             .find(|l| l.id == id || (l.kind == LabelType::System && l.id.eq_ignore_ascii_case(id)))
     }
 
+    /// The history records after `start` (exclusive), oldest first, or `None` when `start`
+    /// is older than the history Google still keeps (`history.list` answers 404).
+    pub fn history_since(&self, start: u64) -> Option<impl Iterator<Item = &HistoryRecord>> {
+        (start >= self.history_floor).then(|| self.history.iter().filter(move |r| r.id > start))
+    }
+
     /// The number of distinct threads.
     pub fn threads_total(&self) -> i32 {
         let threads: BTreeSet<&str> = self.messages.iter().map(|m| m.thread_id.as_str()).collect();
@@ -370,6 +471,26 @@ impl Account {
                 .copied()
                 .unwrap_or(self.history_id)
                 .saturating_sub(1);
+        }
+        if self.history.is_empty() {
+            // The recent arrivals the mailbox still has history for, as Gmail would list them.
+            let mut added: Vec<&Message> = self
+                .messages
+                .iter()
+                .filter(|m| m.history_id > self.history_floor && m.history_id <= self.history_id)
+                .collect();
+            added.sort_by_key(|m| m.history_id);
+            self.history = added
+                .into_iter()
+                .map(|m| HistoryRecord {
+                    id: m.history_id,
+                    kind: HistoryKind::MessageAdded,
+                    message_id: m.id.clone(),
+                    thread_id: m.thread_id.clone(),
+                    message_label_ids: m.label_ids.clone(),
+                    label_ids: Vec::new(),
+                })
+                .collect();
         }
     }
 }

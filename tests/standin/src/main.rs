@@ -3,6 +3,7 @@
 //! ```text
 //! standin [--port N] [--seed N] [--auto-approve EMAIL | --auto-approve-hint] [--fixture FILE]
 //!         [--latency-ms N] [--write-config DIR] [--now RFC3339]
+//!         [--quota-model new|old] [--quota-per-minute N] [--quota-window-seconds N]
 //! standin browse URL [--account EMAIL] [--deny] [--no-follow]
 //! standin URL                      (same as `browse URL`, so it can be `$BROWSER`)
 //! ```
@@ -14,10 +15,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use mailglance_standin::{AutoApprove, BrowseOptions, Options, StandIn, browse};
+use mailglance_standin::{AutoApprove, BrowseOptions, Options, QuotaModel, StandIn, browse};
 
 const USAGE: &str = "usage: standin [--port N] [--seed N] [--auto-approve EMAIL|--auto-approve-hint] \
 [--fixture FILE] [--latency-ms N] [--write-config DIR] [--now RFC3339]\n       \
+[--quota-model new|old] [--quota-per-minute N] [--quota-window-seconds N]\n       \
 standin browse URL [--account EMAIL] [--deny] [--no-follow]";
 
 enum Command {
@@ -80,6 +82,25 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
                 options.latency = Duration::from_millis(number(
                     value(&mut args, "--latency-ms")?,
                     "--latency-ms",
+                )?)
+            }
+            "--quota-model" => {
+                options.quota_model = match value(&mut args, "--quota-model")?.as_str() {
+                    "new" => QuotaModel::New,
+                    "old" => QuotaModel::Old,
+                    other => return Err(format!("--quota-model is new or old, got {other:?}")),
+                }
+            }
+            "--quota-per-minute" => {
+                options.quota_per_user_per_minute = Some(number(
+                    value(&mut args, "--quota-per-minute")?,
+                    "--quota-per-minute",
+                )?)
+            }
+            "--quota-window-seconds" => {
+                options.quota_window = Duration::from_secs(number(
+                    value(&mut args, "--quota-window-seconds")?,
+                    "--quota-window-seconds",
                 )?)
             }
             "--write-config" => write_config = Some(value(&mut args, "--write-config")?.into()),

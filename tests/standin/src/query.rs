@@ -496,6 +496,7 @@ mod tests {
                 ],
                 history_id: 0,
                 history_floor: 0,
+                history: Vec::new(),
             }],
         };
         mailbox.normalise();

@@ -20,6 +20,7 @@ use serde_json::json;
 
 use crate::AutoApprove;
 use crate::batch;
+use crate::changes::{MailboxCommand, MailboxControl};
 use crate::faults::{Endpoint, FaultCommand, Faults};
 use crate::gmail::{self, ApiRequest};
 use crate::oauth;
@@ -49,6 +50,7 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route("/batch", post(batch_http))
         .route("/batch/gmail/v1", post(batch_http))
         .route("/_standin/faults", post(control_faults))
+        .route("/_standin/mailbox", post(control_mailbox))
         .route("/_standin/auto-approve", post(control_auto_approve))
         .route("/_standin/requests", get(control_requests))
         .route("/_standin/units", get(control_units))
@@ -384,7 +386,9 @@ async fn control_faults(AxumState(state): Shared, body: Bytes) -> Response {
         Ok(commands) => {
             let faults = Faults { state };
             for c in commands {
-                faults.apply(c);
+                if let Err(e) = faults.try_apply(c) {
+                    return bad_control_request(&e.to_string());
+                }
             }
             axum::Json(json!({"ok": true})).into_response()
         }
@@ -393,6 +397,40 @@ async fn control_faults(AxumState(state): Shared, body: Bytes) -> Response {
             axum::Json(json!({"error": e.to_string()})),
         )
             .into_response(),
+    }
+}
+
+fn bad_control_request(message: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(json!({"error": message})),
+    )
+        .into_response()
+}
+
+/// Applies one [`MailboxCommand`] or an array of them, in order; answers what each left
+/// (`{"historyId": "...", "id": "..."}`, an array for an array), or 400 at the first that
+/// fails (the earlier ones stay applied).
+async fn control_mailbox(AxumState(state): Shared, body: Bytes) -> Response {
+    let (commands, many) = match serde_json::from_slice::<MailboxCommand>(&body) {
+        Ok(c) => (vec![c], false),
+        Err(one) => match serde_json::from_slice::<Vec<MailboxCommand>>(&body) {
+            Ok(cs) => (cs, true),
+            Err(_) => return bad_control_request(&one.to_string()),
+        },
+    };
+    let control = MailboxControl { state };
+    let mut results = Vec::with_capacity(commands.len());
+    for c in commands {
+        match control.apply(c) {
+            Ok(applied) => results.push(applied),
+            Err(e) => return bad_control_request(&e.to_string()),
+        }
+    }
+    if many {
+        axum::Json(results).into_response()
+    } else {
+        axum::Json(&results[0]).into_response()
     }
 }
 

@@ -193,6 +193,43 @@ async fn every_gmail_reply_matches_the_discovery_documents_schemas() {
         &response_schema(&doc, &["history"], "list"),
         "history.list",
     );
+    // One record of every kind, as the mailbox changes under the app.
+    let control = standin.mailbox_control();
+    let ids: Vec<String> = list["messages"].as_array().unwrap()[..3]
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    let starred = standin
+        .mailbox()
+        .account(BIG_ACCOUNT)
+        .unwrap()
+        .message(&ids[0])
+        .unwrap()
+        .has_label("STARRED");
+    for star in [!starred, starred] {
+        if star {
+            control.star(BIG_ACCOUNT, &ids[0]).unwrap();
+        } else {
+            control.unstar(BIG_ACCOUNT, &ids[0]).unwrap();
+        }
+    }
+    control.delete(BIG_ACCOUNT, &ids[1]).unwrap();
+    let mut fresh = standin.mailbox().account(BIG_ACCOUNT).unwrap().messages[2].clone();
+    fresh.id = String::new();
+    fresh.thread_id = String::new();
+    control.deliver(BIG_ACCOUNT, fresh).unwrap();
+    let changes = gmail(
+        &standin,
+        &tokens.access,
+        &format!("history?startHistoryId={profile_history}"),
+    )
+    .await;
+    assert_eq!(changes["history"].as_array().unwrap().len(), 4);
+    expect(
+        &changes,
+        &response_schema(&doc, &["history"], "list"),
+        "history.list after changes",
+    );
     assert!(
         errors.is_empty(),
         "{} schema mismatches, e.g.:\n{}",
