@@ -13,6 +13,11 @@ const COMMANDS: &[&str] = &[
     "sign_out",
     "list_page",
     "labels",
+    "stored_page",
+    "stored_labels",
+    "sync",
+    "forget_stored_mail",
+    "notices",
     "open_message",
 ];
 

@@ -30,3 +30,13 @@ export const labels = (accountId) => invoke('labels', { accountId });
 export const listPage = (accountId, query) => invoke('list_page', { accountId, query });
 /** Opens the message in Gmail in the system browser. */
 export const openMessage = (accountId, messageId) => invoke('open_message', { accountId, messageId });
+/** The first page of a list as stored on this computer (no network). */
+export const storedPage = (accountId, query) => invoke('stored_page', { accountId, query });
+/** The labels as stored on this computer (no network). */
+export const storedLabels = (accountId) => invoke('stored_labels', { accountId });
+/** Brings the stored mail up to date: {added, deleted, changed, historyId, units, full}. */
+export const sync = (accountId) => invoke('sync', { accountId });
+/** Deletes the mail stored on this computer; the sign-ins stay. */
+export const forgetStoredMail = () => invoke('forget_stored_mail');
+/** Sentences about the stored mail the person should read. */
+export const notices = () => invoke('notices');

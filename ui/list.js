@@ -64,6 +64,16 @@ export class MessageList {
     this.paint();
   }
 
+  /** Draws `rows` where the list is scrolled to, after a refresh: changed rows update,
+   * deleted ones leave, new ones appear on top; the scroll position stays put. */
+  renderRowsInPlace(rows, selected) {
+    this.rows = rows;
+    this.selected = selected;
+    this.paint();
+    const row = this.rows[selected];
+    if (row) this.viewport.setAttribute('aria-activedescendant', `row-${row.id}`);
+  }
+
   /** The names the rows' label chips show: [{id, name}]. */
   renderLabelNames(labels) {
     this.labelNames = new Map(labels.map((l) => [l.id, l.name]));

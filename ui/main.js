@@ -85,15 +85,53 @@ async function showHome() {
   state.currentId = account.id;
   localStorage.setItem('account', account.id);
   showShell(account);
-  await Promise.all([loadLabels(), loadFirstPage()]);
+  // The last list from this computer first, before any network call; then Gmail.
+  await paintFromStore(account);
+  await showNotices();
+  await refresh();
 }
 
-/** Sidebar labels with unread counts. */
-async function loadLabels() {
+/** Paints the stored labels and the stored first page of the list shown, if any. */
+async function paintFromStore(account) {
+  try {
+    const [labels, page] = await Promise.all([
+      backend.storedLabels(account.id),
+      backend.storedPage(account.id, query(null)),
+    ]);
+    if (labels.length) {
+      listState.labels = labels;
+      renderSidebar();
+    }
+    if (page.rows.length) {
+      showRows(page.rows);
+      listState.shownKey = listKey(account);
+      listState.next = page.nextPageToken ?? null;
+      listState.estimate = page.resultSizeEstimate ?? 0;
+      listState.asOf = page.asOfMs ?? null;
+      finishLoading();
+      view.renderStatus(listState.asOf);
+    }
+  } catch (e) {
+    // Nothing stored, or the store cannot be read: Gmail will answer.
+  }
+}
+
+/** Tells the person what happened to the stored mail (set aside, not writable). */
+async function showNotices() {
+  const notices = await backend.notices().catch(() => []);
+  if (notices.length) view.renderError(notices.join(' '));
+}
+
+function listKey(account) {
+  return `${account.id}\n${listState.labelId}\n${listState.q}`;
+}
+
+/** Sidebar labels with unread counts: from Gmail, or as a sync just kept them. */
+async function loadLabels({ stored = false } = {}) {
   const account = current();
   if (!account) return;
   try {
-    listState.labels = await backend.labels(account.id);
+    listState.labels = stored ? await backend.storedLabels(account.id) : await backend.labels(account.id);
     listState.labelsStale = false;
   } catch (e) {
     // An error never removes what is shown: the last labels and counts stay, marked
@@ -124,7 +162,7 @@ async function loadFirstPage() {
   const account = current();
   if (!account) return;
   const generation = ++listState.generation;
-  const key = `${account.id}\n${listState.labelId}\n${listState.q}`;
+  const key = listKey(account);
   const refreshing = listState.shownKey === key && listState.rows.length > 0;
   const next = listState.next;
   listState.next = null;
@@ -133,8 +171,12 @@ async function loadFirstPage() {
   try {
     const page = await backend.listPage(account.id, query(null));
     if (generation !== listState.generation) return;
-    showRows(page.rows);
+    if (refreshing) showRowsInPlace(page.rows);
+    else showRows(page.rows);
     listState.shownKey = key;
+    // A page from the store (Google unreachable) says since when it is current.
+    listState.asOf = page.asOfMs ?? null;
+    view.renderStatus(page.asOfMs ?? Date.now(), { offline: page.asOfMs != null });
     listState.next = page.nextPageToken ?? null;
     listState.estimate = page.resultSizeEstimate ?? 0;
     listState.loadedAt = Date.now();
@@ -184,6 +226,15 @@ function showRows(rows) {
   listState.rows = rows;
   listState.selected = rows.length ? 0 : -1;
   view.renderRows(rows, listState.selected);
+}
+
+/** Replaces the rows after a refresh: the chosen message stays chosen, the scroll stays. */
+function showRowsInPlace(rows) {
+  const chosen = listState.rows[listState.selected]?.id;
+  const index = rows.findIndex((r) => r.id === chosen);
+  listState.rows = rows;
+  listState.selected = index >= 0 ? index : Math.min(listState.selected, rows.length - 1);
+  view.renderRowsInPlace(rows, listState.selected);
 }
 
 /** Chooses the row at `index`; `scroll` keeps it on screen. */
@@ -240,9 +291,23 @@ async function openCurrent(row = listState.rows[listState.selected]) {
   }
 }
 
-function refresh() {
-  loadLabels();
-  return loadFirstPage();
+/** Brings the stored mail up to date (`history.list`, 2 units when nothing changed),
+ * then the list and, if they moved, the labels. Offline, what is shown stays. */
+async function refresh() {
+  const account = current();
+  if (!account) return;
+  // Labels are fetched when none are shown, or those shown are not current.
+  let labels = listState.labels.length === 0 || listState.labelsStale ? 'gmail' : 'none';
+  try {
+    const done = await backend.sync(account.id);
+    // A sync that changed something fetched the labels again and kept them.
+    if (done.added + done.deleted + done.changed > 0 || done.full) labels = 'stored';
+  } catch (e) {
+    if (e?.kind !== 'offline') labels = 'gmail';
+  }
+  if (account.id !== current()?.id) return;
+  const loading = labels === 'none' ? Promise.resolve() : loadLabels({ stored: labels === 'stored' });
+  await Promise.all([loading, loadFirstPage()]);
 }
 
 async function signIn(loginHint) {
@@ -281,6 +346,15 @@ async function signOut() {
     else view.renderError(t('shell.notRevoked', { email: out.email, problem: out.problem ?? '' }));
   } catch (e) {
     showError(e, signOut);
+  }
+}
+
+async function forgetMail() {
+  try {
+    await backend.forgetStoredMail();
+    view.announce(t('shell.mailForgotten'));
+  } catch (e) {
+    showError(e);
   }
 }
 
@@ -329,6 +403,7 @@ function bind() {
   view.onCopyLink(copyLink);
   view.onAddAccount(() => signIn());
   view.onSignOut(signOut);
+  view.onForgetMail(forgetMail);
   view.onSwitchAccount((id) => {
     const chosen = state.accounts.find((a) => a.id === id);
     if (chosen?.state === 'sign_in_again') return signIn(chosen.email);
@@ -351,9 +426,15 @@ async function load() {
   }
 }
 
+/** Every minute while the window is in front, the list is brought up to date. */
+const SYNC_EVERY_MS = 60_000;
+
 function start() {
   view.renderTranslations();
   bind();
+  setInterval(() => {
+    if (state.screen === 'shell' && view.isInFront() && !listState.loading) refresh();
+  }, SYNC_EVERY_MS);
   return load();
 }
 

@@ -34,6 +34,8 @@ export class View {
     this.search = $('search');
     this.refreshButton = $('refresh');
     this.listCount = $('list-count');
+    this.listStatus = $('list-status');
+    this.forgetMailButton = $('forget-mail');
     this.listBox = $('list');
     this.loadMoreButton = $('load-more');
     this.banner = $('banner');
@@ -165,6 +167,23 @@ export class View {
   /** The list from the top: `rows`, with row `selected` chosen (-1 for none). */
   renderRows(rows, selected) { this.list.renderRows(rows, selected); }
 
+  /** The list after a refresh, scrolled where it was: rows changed in place. */
+  renderRowsInPlace(rows, selected) { this.list.renderRowsInPlace(rows, selected); }
+
+  /** "Updated 10:42", or "Offline: mail as of 10:42" (`offline`), or nothing. */
+  renderStatus(ms, { offline = false } = {}) {
+    if (!ms) {
+      this.listStatus.textContent = '';
+      return;
+    }
+    const time = new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
+    this.listStatus.textContent = t(offline ? 'list.offlineSince' : 'list.updated', { time });
+    this.listStatus.classList.toggle('offline', offline);
+  }
+
+  /** Whether the window is in front (the person is looking at it). */
+  isInFront() { return document.visibilityState === 'visible' && document.hasFocus(); }
+
   /** The list with the next page's rows added below, where it is scrolled to. */
   renderMoreRows(rows, selected) { this.list.renderMoreRows(rows, selected); }
 
@@ -254,6 +273,13 @@ export class View {
     this.accountList.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-account-id]');
       if (b) handler(b.dataset.accountId);
+    });
+  }
+
+  onForgetMail(handler) {
+    this.forgetMailButton.addEventListener('click', () => {
+      this.toggleMenu(false);
+      handler();
     });
   }
 

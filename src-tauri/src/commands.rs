@@ -13,6 +13,7 @@ use mailglance_core::app::{App, ClientFileStatus, Startup};
 use mailglance_core::auth::{AccountView, SignInStarted, SignedOut};
 use mailglance_core::error::Result;
 use mailglance_core::gmail::{Label, Page, PageQuery};
+use mailglance_core::sync::SyncReport;
 
 /// What the first screen needs: the version and the client file's state.
 #[tauri::command]
@@ -77,6 +78,40 @@ pub async fn sign_out(app: State<'_, App>, account_id: String) -> Result<SignedO
 #[tauri::command]
 pub async fn list_page(app: State<'_, App>, account_id: String, query: PageQuery) -> Result<Page> {
     app.list_page(&account_id, query).await
+}
+
+/// The first page of a list as the store has it (no network): what a launch paints.
+#[tauri::command]
+pub async fn stored_page(
+    app: State<'_, App>,
+    account_id: String,
+    query: PageQuery,
+) -> Result<Page> {
+    app.stored_page(&account_id, query).await
+}
+
+/// The labels as the store has them (no network).
+#[tauri::command]
+pub async fn stored_labels(app: State<'_, App>, account_id: String) -> Result<Vec<Label>> {
+    app.stored_labels(&account_id).await
+}
+
+/// Brings the account's stored mail up to date (`history.list`).
+#[tauri::command]
+pub async fn sync(app: State<'_, App>, account_id: String) -> Result<SyncReport> {
+    app.sync(&account_id).await
+}
+
+/// Deletes the mail stored on this computer; the sign-ins stay.
+#[tauri::command]
+pub fn forget_stored_mail(app: State<'_, App>) -> Result<()> {
+    app.forget_stored_mail()
+}
+
+/// Sentences about the stores the person should read (set aside, not writable).
+#[tauri::command]
+pub fn notices(app: State<'_, App>) -> Vec<String> {
+    app.take_notices()
 }
 
 /// The account's labels, with unread counts.

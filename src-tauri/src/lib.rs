@@ -62,6 +62,11 @@ pub fn run() {
             commands::sign_out,
             commands::list_page,
             commands::labels,
+            commands::stored_page,
+            commands::stored_labels,
+            commands::sync,
+            commands::forget_stored_mail,
+            commands::notices,
             commands::open_message,
         ])
         .build(tauri::generate_context!())

@@ -310,3 +310,80 @@ fn completions_are_printed_for_bash_zsh_and_fish() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limit_that_outlasts_the_retries_says_to_wait_a_minute() {
+    let f = Fixture::new().await;
+    let app = f.app();
+    f.sign_in(&app, ANA).await;
+    // More 429s than the command line's tries (it waits and retries on its own first).
+    f.standin
+        .faults()
+        .fail_next(mailglance_standin::Endpoint::MessagesList, 4, 429);
+    let (code, _, err) = mailglance(&f, &["list", "--max", "5", "--json"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("mailglance: rate_limited: "), "{err}");
+    assert!(err.contains("wait a minute, then try again"), "{err}");
+    assert!(!err.contains("will try again shortly"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_offline_answers_from_the_store_with_google_unreachable() {
+    let f = Fixture::new().await;
+    let app = f.app();
+    f.sign_in(&app, ANA).await;
+    let (code, online, err) =
+        mailglance(&f, &["list", "--label", "INBOX", "--max", "10", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        online["asOfMs"],
+        serde_json::Value::Null,
+        "fresh from Gmail"
+    );
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Google unreachable: nothing listens where the token and Gmail endpoints point.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    f.set_endpoint("token", &format!("http://{closed}/token"));
+    f.set_endpoint("gmail", &format!("http://{closed}/"));
+
+    // No network at all: the same rows, from this computer.
+    let (code, offline, err) = mailglance(
+        &f,
+        &[
+            "list",
+            "--offline",
+            "--label",
+            "INBOX",
+            "--max",
+            "10",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(ids(&offline), ids(&online));
+    assert!(offline["asOfMs"].as_i64().unwrap() > 0);
+    // A simple search over what is stored.
+    let first_from = online["rows"][0]["fromAddress"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (code, found, _) = mailglance(&f, &["list", "--offline", "--query", &first_from, "--json"]);
+    assert_eq!(code, 0);
+    assert!(ids(&found).contains(&ids(&online)[0]));
+    // Without --offline, Google unreachable: the stored list, saying since when.
+    let (code, fallback, err) =
+        mailglance(&f, &["list", "--label", "INBOX", "--max", "10", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(ids(&fallback), ids(&online));
+    assert!(fallback["asOfMs"].as_i64().is_some());
+}

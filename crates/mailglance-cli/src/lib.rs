@@ -6,7 +6,9 @@
 //! mailglance logout   EMAIL
 //! mailglance accounts [--json]
 //! mailglance labels   [--account EMAIL] [--json]
-//! mailglance list     [--account EMAIL] [--query Q] [--label L] [--page-token T] [--max N] [--json]
+//! mailglance list     [--account EMAIL] [--query Q] [--label L] [--page-token T] [--max N]
+//!                     [--offline] [--json]
+//! mailglance sync     [--account EMAIL] [--json]
 //! mailglance completions bash|zsh|fish
 //! ```
 //!
@@ -99,7 +101,19 @@ enum Command {
         /// Rows on the page, 1 to 500 (default 50).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=500))]
         max: Option<u32>,
+        /// Answer from the mail stored on this computer, with no network at all.
+        #[arg(long)]
+        offline: bool,
         /// Print JSON: {account, rows, nextPageToken, resultSizeEstimate}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring the mail stored on this computer up to date (history.list).
+    Sync {
+        /// The account (default: the first one signed in).
+        #[arg(long, value_name = "EMAIL")]
+        account: Option<String>,
+        /// Print JSON: {added, deleted, changed, historyId, units}.
         #[arg(long)]
         json: bool,
     },
@@ -208,6 +222,7 @@ async fn execute(command: Command) -> i32 {
             label,
             page_token,
             max,
+            offline,
             json,
         } => {
             let query = PageQuery {
@@ -216,8 +231,10 @@ async fn execute(command: Command) -> i32 {
                 page_token,
                 max_results: max.unwrap_or(0),
             };
-            list(&app, account.as_deref(), label.as_deref(), query, json).await
+            let how = Listing { offline, json };
+            list(&app, account.as_deref(), label.as_deref(), query, how).await
         }
+        Command::Sync { account, json } => sync(&app, account.as_deref(), json).await,
         Command::Completions { .. } => Ok(0),
     };
     outcome.unwrap_or_else(|e| e)
@@ -307,18 +324,33 @@ async fn labels(app: &App, email: Option<&str>, json: bool) -> Exit {
     Ok(0)
 }
 
+/// How `list` answers.
+struct Listing {
+    /// From the store only.
+    offline: bool,
+    /// As JSON.
+    json: bool,
+}
+
 async fn list(
     app: &App,
     email: Option<&str>,
     label: Option<&str>,
     mut query: PageQuery,
-    json: bool,
+    Listing { offline, json }: Listing,
 ) -> Exit {
     let account = find(app, email, true).await?;
     if let Some(label) = label {
-        query.label_ids = vec![resolve_label(app, &account.id, label).await?];
+        query.label_ids = vec![resolve_label(app, &account.id, label, offline).await?];
     }
-    let page = report(app.list_page(&account.id, query).await)?;
+    let page = if offline {
+        report(app.stored_page(&account.id, query).await)?
+    } else {
+        report(app.list_page(&account.id, query).await)?
+    };
+    for notice in app.take_notices() {
+        eprintln!("mailglance: {notice}");
+    }
     if json {
         println!(
             "{}",
@@ -327,6 +359,7 @@ async fn list(
                 "rows": page.rows,
                 "nextPageToken": page.next_page_token,
                 "resultSizeEstimate": page.result_size_estimate,
+                "asOfMs": page.as_of_ms,
             })
         );
     } else {
@@ -371,9 +404,48 @@ async fn find(app: &App, email: Option<&str>, first_signed_in: bool) -> Result<A
     })
 }
 
-/// A label id (`INBOX`, `Label_4`) as it is, else the id of the label with that name.
-async fn resolve_label(app: &App, account_id: &str, label: &str) -> Result<String, i32> {
-    let labels = report(app.labels(account_id).await)?;
+async fn sync(app: &App, email: Option<&str>, json: bool) -> Exit {
+    let account = find(app, email, true).await?;
+    let done = report(app.sync(&account.id).await)?;
+    for notice in app.take_notices() {
+        eprintln!("mailglance: {notice}");
+    }
+    if json {
+        println!(
+            "{}",
+            json!({
+                "added": done.added,
+                "deleted": done.deleted,
+                "changed": done.changed,
+                "historyId": done.history_id.to_string(),
+                "units": done.units,
+            })
+        );
+    } else {
+        println!(
+            "{}: {} new, {} deleted, {} changed ({} quota units)",
+            account.email, done.added, done.deleted, done.changed, done.units
+        );
+    }
+    Ok(0)
+}
+
+/// A label id (`INBOX`, `Label_4`) as it is, else the id of the label with that name
+/// (from the store alone when `offline`).
+async fn resolve_label(
+    app: &App,
+    account_id: &str,
+    label: &str,
+    offline: bool,
+) -> Result<String, i32> {
+    if offline && label.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+        return Ok(label.to_owned());
+    }
+    let labels = if offline {
+        report(app.stored_labels(account_id).await)?
+    } else {
+        report(app.labels(account_id).await)?
+    };
     labels
         .iter()
         .find(|l| l.id == label)

@@ -19,9 +19,12 @@ use crate::auth::{
 use crate::config::{self, Config, Paths};
 use crate::error::{Error, Result};
 use crate::gmail::{
-    self, Gmail, Label, Meter, Page, PageQuery, Profile, RowCache, TokenSource, Transport,
+    self, Budget, Gmail, Label, Meter, Page, PageQuery, Profile, RetryPolicy, TokenSource,
+    Transport,
 };
 use crate::keychain::Keychain;
+use crate::store::{self, Store};
+use crate::sync::{self, SyncReport};
 
 /// A boxed `Send` future. The app's async operations return these: boxing where the
 /// lifetimes are concrete avoids rustc's "Send is not general enough" inside Tauri's
@@ -30,7 +33,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Everything the app holds while it runs: the configuration (read once, again after a
 /// client file is imported), one HTTP client for every call to Google, sign-in and
-/// tokens, and the rows already fetched.
+/// tokens, and each account's store and quota allowance.
 pub struct App {
     config: RwLock<Arc<Config>>,
     http: reqwest::Client,
@@ -40,8 +43,14 @@ pub struct App {
     settings_browser: bool,
     /// Quota units spent by this process, over every account.
     meter: Meter,
-    /// Rows already fetched, per account id: a refresh fetches only what is new.
-    caches: Mutex<HashMap<String, RowCache>>,
+    /// Each account's store, opened on first use.
+    stores: Mutex<HashMap<String, Store>>,
+    /// Each account's quota allowance, shared by every call for it.
+    budgets: Mutex<HashMap<String, Arc<Budget>>>,
+    /// Sentences for the person about the stores (set aside, not writable).
+    notices: Mutex<Vec<String>>,
+    /// Another retry policy than Google's guide (tests).
+    retry: Option<RetryPolicy>,
 }
 
 impl std::fmt::Debug for App {
@@ -91,7 +100,10 @@ impl App {
             opener,
             settings_browser: true,
             meter: Meter::default(),
-            caches: Mutex::default(),
+            stores: Mutex::default(),
+            budgets: Mutex::default(),
+            notices: Mutex::default(),
+            retry: None,
         })
     }
 
@@ -110,6 +122,12 @@ impl App {
     /// (`mailglance login --no-browser`).
     pub fn without_settings_browser(mut self) -> Self {
         self.settings_browser = false;
+        self
+    }
+
+    /// The same, retrying Gmail calls with `retry` (tests use short waits).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
         self
     }
 
@@ -141,14 +159,72 @@ impl App {
         ))
     }
 
-    /// The Gmail API at the configured endpoint, counting units on the app's meter.
-    pub fn gmail(&self) -> Result<Gmail> {
-        let endpoints = self.config().endpoints()?;
-        let costs = gmail::Costs::default();
-        Ok(Gmail::over(
-            Transport::new(self.http.clone(), &endpoints.gmail)
-                .with_costs(costs, self.meter.clone()),
-        ))
+    /// The Gmail API at the configured endpoint for one account: paced within the
+    /// account's allowance, with the configured cost table, counting units on the app's
+    /// meter.
+    pub fn gmail(&self, account_id: &str) -> Result<Gmail> {
+        let config = self.config();
+        let endpoints = config.endpoints()?;
+        let quota = config.settings()?.quota;
+        let costs = gmail::Costs {
+            messages_get: quota.messages_get,
+        };
+        let budget = self
+            .budgets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(account_id.to_owned())
+            .or_insert_with(|| {
+                Arc::new(Budget::new(
+                    quota.per_minute,
+                    std::time::Duration::from_secs(quota.window_seconds),
+                ))
+            })
+            .clone();
+        let mut transport = Transport::new(self.http.clone(), &endpoints.gmail)
+            .with_costs(costs, self.meter.clone())
+            .with_budget(budget);
+        if let Some(retry) = self.retry {
+            transport = transport.with_retry(retry);
+        }
+        Ok(Gmail::over(transport))
+    }
+
+    /// The account's store, opened (or rebuilt) on first use.
+    pub fn store(&self, account_id: &str) -> Store {
+        let mut stores = self.stores.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(s) = stores.get(account_id) {
+            return s.clone();
+        }
+        let opened = Store::open(&self.config().paths.data_dir, account_id);
+        if let Some(notice) = opened.notice {
+            self.notices
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(notice);
+        }
+        stores.insert(account_id.to_owned(), opened.store.clone());
+        opened.store
+    }
+
+    /// What the person should be told about the stores since the last call, once each.
+    pub fn take_notices(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notices.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Deletes the mail stored on this computer for every account; the sign-ins stay.
+    pub fn forget_stored_mail(&self) -> Result<()> {
+        let mut stores = self.stores.lock().unwrap_or_else(PoisonError::into_inner);
+        stores.clear();
+        let folder = store::folder(&self.config().paths.data_dir);
+        match std::fs::remove_dir_all(&folder) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::Store(store::Error::Sql {
+                path: folder,
+                detail: e.to_string(),
+            })),
+        }
     }
 
     /// The browser: settings' `"browser"` program, else the one the app was given.
@@ -201,15 +277,19 @@ impl App {
         self.auth.cancel_sign_in();
     }
 
-    /// Signs out of one account (its cached rows are dropped too).
+    /// Signs out of one account: its grant revoked, its token and its store deleted.
     pub fn sign_out<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<SignedOut>> {
         Box::pin(async move {
             let google = self.google().map_err(|e| e.to_string());
             let out = self.auth.sign_out(google, account_id).await?;
-            self.caches
+            self.stores
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .remove(account_id);
+            let data_dir = self.config().paths.data_dir.clone();
+            if let Err(e) = store::delete(&data_dir, account_id) {
+                tracing::warn!("the signed-out account's store could not be deleted: {e}");
+            }
             Ok(out)
         })
     }
@@ -223,7 +303,7 @@ impl App {
     pub fn profile<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Profile>> {
         Box::pin(async move {
             let tokens = self.tokens(account_id)?;
-            self.gmail()?.profile(&tokens).await
+            self.gmail(account_id)?.profile(&tokens).await
         })
     }
 
@@ -248,36 +328,86 @@ impl App {
         Ok(url)
     }
 
-    /// One page of the list: `messages.list`, then the metadata of the messages not seen
-    /// before, in one batch. An invalid page token is reported as
-    /// `invalid_page_token`: the window starts again from the first page.
+    /// One page of the list: `messages.list` for the ids, rows from the store, and only
+    /// messages never seen fetched. With Google unreachable, the page comes from the
+    /// store, with [`Page::as_of_ms`] saying when it was current. An invalid page token
+    /// is reported as `invalid_page_token`: the window starts again from the first page.
     pub fn list_page<'a>(
         &'a self,
         account_id: &'a str,
         query: PageQuery,
     ) -> BoxFuture<'a, Result<Page>> {
         Box::pin(async move {
-            let tokens = self.tokens(account_id)?;
-            let cache = self.cache(account_id);
-            self.gmail()?.list_page(&tokens, &query, &cache).await
+            let store = self.store(account_id);
+            // A cursor from a stored page goes on through the store.
+            if query
+                .page_token
+                .as_deref()
+                .is_some_and(|t| t.starts_with("stored:"))
+            {
+                return offline_page(&store, &query).await;
+            }
+            let online = async {
+                let (tokens, gmail) = (self.tokens(account_id)?, self.gmail(account_id)?);
+                sync::begin_history(&gmail, &tokens, &store).await?;
+                sync::page(&gmail, &tokens, &store, &query).await
+            };
+            match online.await {
+                Err(e) if e.kind() == "offline" => {
+                    let mut page = offline_page(&store, &query).await?;
+                    page.as_of_ms = Some(page.as_of_ms.unwrap_or_default());
+                    Ok(page)
+                }
+                other => other,
+            }
         })
     }
 
-    /// The account's labels, with unread counts for the sidebar's system labels.
+    /// The first page of a list as the store has it, with no network at all: what a
+    /// launch paints first, and `mailglance list --offline`.
+    pub fn stored_page<'a>(
+        &'a self,
+        account_id: &'a str,
+        query: PageQuery,
+    ) -> BoxFuture<'a, Result<Page>> {
+        Box::pin(async move { offline_page(&self.store(account_id), &query).await })
+    }
+
+    /// The account's labels, with unread counts for the sidebar's system labels; kept,
+    /// and offline the kept ones.
     pub fn labels<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Vec<Label>>> {
         Box::pin(async move {
-            let tokens = self.tokens(account_id)?;
-            self.gmail()?.labels(&tokens).await
+            let store = self.store(account_id);
+            let online = async {
+                let tokens = self.tokens(account_id)?;
+                sync::labels(&self.gmail(account_id)?, &tokens, &store).await
+            };
+            match online.await {
+                Err(e) if e.kind() == "offline" => {
+                    let kept = store.call(|c| store::labels_all(c)).await?;
+                    if kept.is_empty() { Err(e) } else { Ok(kept) }
+                }
+                other => other,
+            }
         })
     }
 
-    fn cache(&self, account_id: &str) -> RowCache {
-        self.caches
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(account_id.to_owned())
-            .or_default()
-            .clone()
+    /// The labels as the store has them (no network).
+    pub fn stored_labels<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<Vec<Label>>> {
+        Box::pin(async move {
+            Ok(self
+                .store(account_id)
+                .call(|c| store::labels_all(c))
+                .await?)
+        })
+    }
+
+    /// Brings the account's store up to date with `history.list`.
+    pub fn sync<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<SyncReport>> {
+        Box::pin(async move {
+            let tokens = self.tokens(account_id)?;
+            sync::sync(&self.gmail(account_id)?, &tokens, &self.store(account_id)).await
+        })
     }
 
     fn tokens<'a>(&'a self, account_id: &'a str) -> Result<AccountTokens<'a>> {
@@ -312,6 +442,89 @@ impl App {
             problem,
         }
     }
+}
+
+/// A page from the store alone: the list kept for `query` (its rows as they are now),
+/// else the newest stored messages that match (label ids, and the words of `q` in the
+/// sender, subject or snippet). `as_of_ms` is when the store last heard from Gmail.
+async fn offline_page(store: &Store, query: &PageQuery) -> Result<Page> {
+    let key = sync::list_key(query);
+    let q = query.clone();
+    let page = store
+        .call(move |c| {
+            let synced: Option<i64> =
+                store::meta_get(c, sync::SYNCED_MS)?.and_then(|v| v.parse().ok());
+            let max = match q.max_results {
+                0 => 50,
+                n => n as usize,
+            };
+            let kept = store::lists_get(c, &key)?;
+            // Where this page starts: the top, after the kept first page (its Gmail
+            // cursor), or a cursor of ours ("stored:N"). Another Gmail cursor cannot be
+            // followed offline: an empty last page rather than rows shown twice.
+            let offset: Option<usize> = match q.page_token.as_deref() {
+                None => Some(0),
+                Some(t) => match t.strip_prefix("stored:") {
+                    Some(n) => n.parse().ok(),
+                    None => kept
+                        .as_ref()
+                        .filter(|l| l.next_page_token.as_deref() == Some(t))
+                        .map(|l| l.ids.len()),
+                },
+            };
+            let Some(offset) = offset else {
+                return Ok(Page {
+                    rows: Vec::new(),
+                    next_page_token: None,
+                    result_size_estimate: 0,
+                    as_of_ms: synced,
+                });
+            };
+            let (rows, fetched, estimate) = match kept.filter(|_| offset == 0) {
+                Some(list) => {
+                    // A label's list is by date, as Gmail orders it: the newest stored
+                    // messages carrying the labels now (new ones on top, archived ones
+                    // gone). A search keeps Gmail's answer, less what left the store.
+                    let rows: Vec<_> = if q.q.as_deref().unwrap_or("").trim().is_empty() {
+                        store::messages_search(c, &q.label_ids, &[], 0, max)?
+                            .into_iter()
+                            .map(|m| m.row)
+                            .collect()
+                    } else {
+                        let found = store::messages_get(c, &list.ids)?;
+                        list.ids
+                            .iter()
+                            .filter_map(|id| found.get(id))
+                            .filter(|m| q.label_ids.iter().all(|l| m.label_ids.contains(l)))
+                            .map(|m| m.row.clone())
+                            .collect()
+                    };
+                    let estimate = list.estimate.max(rows.len() as u64);
+                    let next = list.next_page_token.is_some();
+                    (rows, Some(list.fetched_ms), next.then_some(estimate))
+                }
+                None => {
+                    let words: Vec<String> =
+                        q.q.as_deref()
+                            .unwrap_or("")
+                            .split_whitespace()
+                            .map(str::to_owned)
+                            .collect();
+                    let found = store::messages_search(c, &q.label_ids, &words, offset, max)?;
+                    (found.into_iter().map(|m| m.row).collect(), None, None)
+                }
+            };
+            let more = estimate.is_some() || rows.len() >= max;
+            let next = more.then(|| format!("stored:{}", offset + rows.len()));
+            Ok(Page {
+                result_size_estimate: estimate.unwrap_or((offset + rows.len()) as u64),
+                rows,
+                next_page_token: next,
+                as_of_ms: synced.or(fetched),
+            })
+        })
+        .await?;
+    Ok(page)
 }
 
 /// One account's access tokens for the Gmail transport: from `Auth`, and after a 401 the

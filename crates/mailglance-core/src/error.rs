@@ -8,7 +8,7 @@
 
 use serde::ser::SerializeStruct;
 
-use crate::{auth, config, gmail, keychain};
+use crate::{auth, config, gmail, keychain, store};
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +25,9 @@ pub enum Error {
     /// The Gmail API.
     #[error(transparent)]
     Gmail(#[from] gmail::Error),
+    /// The mail stored on this computer.
+    #[error(transparent)]
+    Store(#[from] store::Error),
 }
 
 impl From<auth::Error> for Error {
@@ -77,6 +80,7 @@ impl Error {
                 | auth::Error::NoRefreshToken { .. } => "sign_in_failed",
                 auth::Error::Config(_) | auth::Error::Keychain(_) => "sign_in_failed",
             },
+            Error::Store(_) => "store",
             Error::Gmail(e) => match e {
                 gmail::Error::Unauthorized => "auth_required",
                 gmail::Error::RateLimited { .. } => "rate_limited",
@@ -84,6 +88,7 @@ impl Error {
                 gmail::Error::Server { .. } | gmail::Error::Malformed { .. } => "server_error",
                 gmail::Error::Offline { .. } => "offline",
                 gmail::Error::InvalidPageToken => "invalid_page_token",
+                gmail::Error::HistoryGone => "history_gone",
             },
         }
     }

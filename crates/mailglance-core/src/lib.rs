@@ -9,11 +9,13 @@
 //!   the list of known accounts.
 //! - [`gmail`]: the Gmail API: one transport (retries, batch, the quota cost of each
 //!   call), the list, labels, profile, and pure converters from Gmail's types to rows.
+//! - [`sync`]: bringing an account's store up to date with `history.list`, within quota.
+//! - [`store`]: the mail kept on this computer, one SQLite file per account.
 //! - [`keychain`]: refresh tokens in the platform keychain, one per account.
 //! - [`config`]: the app's folders, `settings.json`, Google's `client_secret.json`.
 //! - [`error`]: the one error the callers see, as `{kind, message}`.
 //!
-//! Data flows one way: Google → transport → list/labels → `App` → the shell's commands
+//! Data flows one way: Google → transport → sync → store → `App` → the shell's commands
 //! or the command line. This crate depends on no part of the app shell (no `tauri`,
 //! `wry`, `tao` or `webkit2gtk`; `cargo tree -p mailglance-core -e normal` shows it),
 //! so every test of it runs without a display. The browser is opened through the
@@ -29,3 +31,5 @@ pub mod config;
 pub mod error;
 pub mod gmail;
 pub mod keychain;
+pub mod store;
+pub mod sync;

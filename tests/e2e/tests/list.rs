@@ -320,6 +320,7 @@ async fn a_failed_refresh_keeps_the_sidebars_labels_and_counts_marked_as_not_cur
         .len();
     // Google unreachable for this refresh: more failures than the backend retries.
     let faults = standin.faults();
+    faults.fail_next(mailglance_standin::Endpoint::HistoryList, 4, 503);
     faults.fail_next(mailglance_standin::Endpoint::LabelsList, 4, 503);
     faults.fail_next(mailglance_standin::Endpoint::MessagesList, 4, 503);
     app.click("#refresh").await;
@@ -413,6 +414,34 @@ async fn the_count_is_exact_once_the_last_page_is_loaded() {
         format!("{rows} messages")
     };
     assert_eq!(text, expected, "no 'about' once every message is loaded");
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_relaunch_with_google_unreachable_shows_the_stored_mail_and_says_since_when() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    let before = count_text(&app).await;
+    app.screenshot("inbox-before-offline").await;
+    let home = app.quit().await;
+    // Google unreachable: nothing listens where the token and Gmail endpoints point.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let path = home.path().join("config/settings.json");
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    settings["endpoints"]["token"] = format!("http://{closed}/token").into();
+    settings["endpoints"]["gmail"] = format!("http://{closed}/").into();
+    std::fs::write(&path, settings.to_string()).unwrap();
+
+    let app = App::start_in(home, Launch::default()).await;
+    app.wait_visible(".row").await;
+    let status = app.wait_text_containing("#list-status", "Offline").await;
+    assert!(status.contains("mail as of"), "{status}");
+    assert_eq!(count_text(&app).await, before, "the same list as before");
+    app.screenshot("offline").await;
     app.quit().await;
     standin.shutdown().await;
 }

@@ -143,3 +143,34 @@ async fn denying_consent_shows_a_banner_with_try_again() {
     app.quit().await;
     standin.shutdown().await;
 }
+
+#[tokio::test]
+async fn signed_in_from_the_command_line_the_window_opens_on_mail_with_no_click() {
+    // What `scripts/demo.sh --auto` does: `mailglance login` first, then the window.
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    let home = mailglance_e2e::home_for(&standin, &[&standin_binary().to_string_lossy()]);
+    let service = format!(
+        "Mailglance e2e {}",
+        home.path().file_name().unwrap().to_string_lossy()
+    );
+    let login = std::process::Command::new(mailglance_e2e::app_binary())
+        .arg("login")
+        .env("MAILGLANCE_CONFIG_DIR", home.path().join("config"))
+        .env("MAILGLANCE_DATA_DIR", home.path().join("data"))
+        .env("MAILGLANCE_KEYCHAIN_SERVICE", &service)
+        .env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT)
+        .env_remove("MAILGLANCE_CLIENT_FILE")
+        .output()
+        .unwrap();
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stderr)
+    );
+    let app = App::start_in(home, Launch::default()).await;
+    app.wait_visible("#shell").await;
+    app.wait_visible(".row").await;
+    app.screenshot("demo-auto").await;
+    app.quit().await;
+    standin.shutdown().await;
+}

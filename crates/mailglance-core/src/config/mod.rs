@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 pub use client::{Client, ClientKind, ClientSecret, import_client_file};
 pub use paths::Paths;
-pub use settings::{EndpointOverrides, Endpoints, Settings};
+pub use settings::{EndpointOverrides, Endpoints, Quota, Settings};
 
 /// Environment variable naming the client file to read.
 pub const CLIENT_FILE_ENV: &str = "MAILGLANCE_CLIENT_FILE";

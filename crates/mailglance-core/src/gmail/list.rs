@@ -1,21 +1,15 @@
-//! One page of the message list.
+//! One page of the message list: what to ask (`PageQuery`), `messages.list` for the ids,
+//! and the shape of a page of rows (`Page`).
 //!
-//! A page is one `messages.list` call (5 units), then the metadata of the messages not yet
-//! in the account's [`RowCache`], fetched through the transport's batches of at most 50
-//! (LESSONS.md, Listing): a refresh of an unchanged page costs the list call only.
-//!
-//! Not here: retries and tokens (`transport.rs`), or noticing that a cached message's
-//! labels changed (that needs `history.list`).
-
-use std::collections::HashMap;
+//! Not here: the rows' metadata and keeping them (`sync/` and the store: a message's
+//! metadata is fetched once, ever), retries and tokens (`transport.rs`).
 
 use serde::Deserialize;
 
 use super::Gmail;
-use super::api::{Message, MessageList};
-use super::cache::RowCache;
+use super::api::MessageList;
 use super::quota::Method;
-use super::rows::{Row, row_from};
+use super::rows::Row;
 use super::transport::{TokenSource, path_segment};
 
 /// What page of which list to fetch: what the window asks for, and what the command
@@ -56,6 +50,9 @@ pub struct Page {
     pub next_page_token: Option<String>,
     /// Gmail's estimate of all matches.
     pub result_size_estimate: u64,
+    /// When the page came from the store because Gmail could not be reached: when its
+    /// list was last fetched (epoch ms). `None` for a page fresh from Gmail.
+    pub as_of_ms: Option<i64>,
 }
 
 /// `messages.get` for what a row shows (the `From`, `Subject` and `Date` headers).
@@ -68,18 +65,17 @@ pub fn metadata_path(id: &str) -> String {
 }
 
 impl Gmail {
-    /// One page of the list: `messages.list`, then `From`, `Subject` and `Date` of the
-    /// messages not in `cache` through batched `messages.get?format=metadata`. Rows come
-    /// in the list's order; the cache keeps the new ones.
+    /// `messages.list` (5 units): the ids of one page of a list, in Gmail's order, the
+    /// cursor of the next page and the estimate. The rows come from the store, or from
+    /// [`metadata_path`] for messages never seen.
     ///
     /// Errors: `InvalidPageToken` (start again from the first page), and the others once
     /// the retries are spent.
-    pub async fn list_page<S: TokenSource + ?Sized>(
+    pub async fn message_ids<S: TokenSource + ?Sized>(
         &self,
         tokens: &S,
         query: &PageQuery,
-        cache: &RowCache,
-    ) -> Result<Page, S::Error> {
+    ) -> Result<MessageList, S::Error> {
         let max = match query.max_results {
             0 => DEFAULT_PAGE,
             n => n.min(500),
@@ -94,39 +90,9 @@ impl Gmail {
         if let Some(t) = query.page_token.as_deref().filter(|t| !t.is_empty()) {
             params.push(("pageToken", t.to_owned()));
         }
-        let list: MessageList = self
-            .transport
+        self.transport
             .get(tokens, Method::MessagesList, "messages", &params)
-            .await?;
-
-        let ids: Vec<&str> = list.messages.iter().map(|m| m.id.as_str()).collect();
-        let missing = cache.missing(&ids);
-        let paths: Vec<String> = missing.iter().map(|id| metadata_path(id)).collect();
-        let messages: Vec<Option<Message>> = self
-            .transport
-            .batch_get(tokens, Method::MessagesGet, &paths)
-            .await?;
-        let mut fresh: HashMap<String, Row> = HashMap::with_capacity(missing.len());
-        for (asked, message) in missing.iter().zip(messages) {
-            if let Some(message) = message {
-                let mut row = row_from(&message);
-                if row.id.is_empty() {
-                    row.id.clone_from(asked);
-                }
-                fresh.insert(asked.clone(), row);
-            }
-        }
-        let rows = list
-            .messages
-            .iter()
-            .filter_map(|m| fresh.get(&m.id).cloned().or_else(|| cache.get(&m.id)))
-            .collect();
-        cache.keep(fresh);
-        Ok(Page {
-            rows,
-            next_page_token: list.next_page_token.filter(|t| !t.is_empty()),
-            result_size_estimate: list.result_size_estimate,
-        })
+            .await
     }
 }
 

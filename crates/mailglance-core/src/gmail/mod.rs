@@ -4,8 +4,8 @@
 //! - [`transport`]: the one way to Gmail: JSON and batch GETs, retries, the 401 hook, the
 //!   quota cost of each call (`quota`), with `retry`'s policy; `batch`: the multipart
 //!   batch format;
-//! - `list`: one page of the list (messages.list, then the new rows' metadata in batches,
-//!   with a per-account [`RowCache`]); `labels`: the sidebar's labels; [`Gmail::profile`];
+//! - `list`: a page's ids (messages.list); `history`: what changed (history.list);
+//!   `labels`: the sidebar's labels; [`Gmail::profile`];
 //! - `api`: Gmail's wire types; `rows`: pure converters to what the list shows;
 //!   `headers`: decoding of header values and snippets.
 //!
@@ -13,8 +13,8 @@
 
 pub mod api;
 pub mod batch;
-mod cache;
 pub mod headers;
+pub mod history;
 mod labels;
 mod list;
 mod quota;
@@ -24,11 +24,10 @@ pub mod transport;
 
 use std::time::Duration;
 
-pub use cache::RowCache;
 pub use list::{Page, PageQuery, metadata_path};
-pub use quota::{Costs, Meter, Method};
+pub use quota::{Budget, Costs, Meter, Method};
 pub use retry::RetryPolicy;
-pub use rows::{Label, LabelKind, Row};
+pub use rows::{Label, LabelKind, Row, row_from};
 pub use transport::{FixedToken, TokenSource, Transport};
 
 use serde::{Deserialize, Serialize};
@@ -40,7 +39,10 @@ pub enum Error {
     #[error("Google did not accept the sign-in for this request")]
     Unauthorized,
     /// 429, or 403 with a rate-limit reason.
-    #[error("Gmail is asking Mailglance to slow down: it will try again shortly")]
+    #[error(
+        "Gmail kept asking Mailglance to slow down, even after waiting and trying again: \
+         wait a minute, then try again"
+    )]
     RateLimited {
         /// Google's `Retry-After`, when sent.
         retry_after: Option<Duration>,
@@ -75,6 +77,10 @@ pub enum Error {
     /// starts again from the first page.
     #[error("The place in this list has expired: Mailglance will start again from the top")]
     InvalidPageToken,
+    /// 404 from `history.list`: Google no longer keeps the history since the stored id;
+    /// the caller re-syncs what is shown, once.
+    #[error("Gmail no longer has the changes since the last sync: Mailglance will look again")]
+    HistoryGone,
 }
 
 /// The result type of this module.
@@ -92,6 +98,9 @@ pub struct Profile {
     /// Threads in the mailbox.
     #[serde(default)]
     pub threads_total: i64,
+    /// The mailbox's current history id (uint64 as a string).
+    #[serde(default)]
+    pub history_id: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -1,10 +1,15 @@
 //! What each Gmail call costs in quota units, and a meter of units spent
 //! (GOOGLE-API.md §5: Google's two models since 1 May 2026).
 //!
-//! Not here: pacing calls within a budget (the caller reads the meter).
+//! [`Budget`] paces calls so one account never spends more than its allowance in any
+//! rolling minute: a call waits for room instead of drawing a 429.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 /// The Gmail methods Mailglance calls, for their cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +73,82 @@ impl Meter {
     }
 }
 
+/// A per-account allowance of units over a rolling window (Google's per-user minute).
+/// [`Budget::spend`] waits until the units fit; a single call larger than the whole
+/// allowance goes alone, once the window is empty.
+#[derive(Debug)]
+pub struct Budget {
+    per_window: u64,
+    window: Duration,
+    spent: Mutex<VecDeque<(Instant, u64)>>,
+    waited: AtomicU64,
+}
+
+impl Budget {
+    /// `per_window` units in any `window` (Google: 6,000 a minute for a new project).
+    pub fn new(per_window: u64, window: Duration) -> Self {
+        Self {
+            per_window: per_window.max(1),
+            window,
+            spent: Mutex::default(),
+            waited: AtomicU64::default(),
+        }
+    }
+
+    /// Waits until `units` fit in the window, then counts them.
+    pub async fn spend(&self, units: u64) {
+        loop {
+            let wait = {
+                let mut spent = self.spent.lock().unwrap_or_else(PoisonError::into_inner);
+                let now = Instant::now();
+                while spent
+                    .front()
+                    .is_some_and(|(t, _)| now.duration_since(*t) >= self.window)
+                {
+                    spent.pop_front();
+                }
+                let used: u64 = spent.iter().map(|(_, u)| u).sum();
+                if used + units <= self.per_window || spent.is_empty() {
+                    spent.push_back((now, units));
+                    return;
+                }
+                // Wait for the oldest spending that frees enough room to leave the window.
+                let mut freed = 0;
+                let mut until = now;
+                for (t, u) in spent.iter() {
+                    freed += u;
+                    until = *t + self.window;
+                    if used - freed + units <= self.per_window {
+                        break;
+                    }
+                }
+                until.saturating_duration_since(now) + Duration::from_millis(5)
+            };
+            self.waited.fetch_add(
+                u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                Ordering::Relaxed,
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Units spent in the window now.
+    pub fn in_window(&self) -> u64 {
+        let spent = self.spent.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        spent
+            .iter()
+            .filter(|(t, _)| now.duration_since(*t) < self.window)
+            .map(|(_, u)| u)
+            .sum()
+    }
+
+    /// How long calls have waited for room, in all (ms).
+    pub fn waited_ms(&self) -> u64 {
+        self.waited.load(Ordering::Relaxed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +159,27 @@ mod tests {
         assert_eq!(page(Costs::NEW), 1005);
         assert_eq!(page(Costs::OLD), 255);
         assert_eq!(Costs::default().units(Method::HistoryList), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_budget_lets_calls_through_until_the_window_is_full_then_waits() {
+        let budget = Budget::new(100, Duration::from_secs(60));
+        let start = tokio::time::Instant::now();
+        budget.spend(60).await;
+        budget.spend(40).await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        budget.spend(10).await;
+        assert!(
+            start.elapsed() >= Duration::from_secs(60),
+            "waited for the window"
+        );
+        assert!(budget.in_window() <= 100);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_larger_than_the_allowance_goes_alone() {
+        let budget = Budget::new(100, Duration::from_secs(60));
+        budget.spend(1000).await;
+        assert_eq!(budget.in_window(), 1000);
     }
 }

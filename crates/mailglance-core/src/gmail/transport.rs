@@ -11,14 +11,16 @@
 //! Not here: what the calls mean (`list.rs`, `labels.rs`, `mod.rs`), tokens themselves
 //! (the caller's [`TokenSource`]), or pacing (the caller may read the meter).
 
+use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use oauth2::AccessToken;
 use serde::de::DeserializeOwned;
 
 use super::batch::{self, MAX_PARTS, PartReply};
-use super::quota::{Costs, Meter, Method};
+use super::quota::{Budget, Costs, Meter, Method};
 use super::retry::{Fail, RetryPolicy, Tried, classify, retry_after, send_failure};
 use super::{Error, Result, offline, status_error};
 
@@ -39,18 +41,29 @@ pub trait TokenSource: Send + Sync {
     ) -> BoxFuture<'a, std::result::Result<AccessToken, Self::Error>>;
 }
 
-/// One token that cannot be renewed (tests and tools that hold a token already).
+/// One token that cannot be renewed (tests and tools that hold a token already): a 401
+/// is the caller's, as `E`.
 #[derive(Debug, Clone)]
-pub struct FixedToken(pub AccessToken);
+pub struct FixedToken<E = Error>(AccessToken, PhantomData<fn() -> E>);
 
-impl TokenSource for FixedToken {
-    type Error = Error;
-    fn token(&self) -> BoxFuture<'_, Result<AccessToken>> {
+impl<E> FixedToken<E> {
+    /// The token to call with.
+    pub fn new(token: AccessToken) -> Self {
+        Self(token, PhantomData)
+    }
+}
+
+impl<E: From<Error> + Send> TokenSource for FixedToken<E> {
+    type Error = E;
+    fn token(&self) -> BoxFuture<'_, std::result::Result<AccessToken, E>> {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
     }
-    fn renew<'a>(&'a self, _: &'a AccessToken) -> BoxFuture<'a, Result<AccessToken>> {
-        Box::pin(async { Err(Error::Unauthorized) })
+    fn renew<'a>(
+        &'a self,
+        _: &'a AccessToken,
+    ) -> BoxFuture<'a, std::result::Result<AccessToken, E>> {
+        Box::pin(async { Err(E::from(Error::Unauthorized)) })
     }
 }
 
@@ -65,6 +78,7 @@ pub struct Transport {
     retry: RetryPolicy,
     costs: Costs,
     meter: Meter,
+    budget: Option<Arc<Budget>>,
 }
 
 impl Transport {
@@ -84,6 +98,7 @@ impl Transport {
             retry: RetryPolicy::default(),
             costs: Costs::default(),
             meter: Meter::default(),
+            budget: None,
         }
     }
 
@@ -98,6 +113,20 @@ impl Transport {
         self.costs = costs;
         self.meter = meter;
         self
+    }
+
+    /// The same, pacing every call within `budget` (the account's allowance).
+    pub fn with_budget(mut self, budget: Arc<Budget>) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// Counts `units` and, with a budget, first waits for room for them.
+    async fn spend(&self, units: u64) {
+        if let Some(budget) = &self.budget {
+            budget.spend(units).await;
+        }
+        self.meter.add(units);
     }
 
     /// Units this transport (and its clones) has spent.
@@ -126,6 +155,34 @@ impl Transport {
                 Ok(self.get_retrying(&token, method, &url, params).await?)
             }
             other => Ok(other?),
+        }
+    }
+
+    /// As [`Transport::get`], with a 404 as `None` (a gone `historyId`).
+    pub async fn get_or_404<T, S>(
+        &self,
+        tokens: &S,
+        method: Method,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> std::result::Result<Option<T>, S::Error>
+    where
+        T: DeserializeOwned,
+        S: TokenSource + ?Sized,
+    {
+        let url = format!("{}gmail/v1/users/me/{path}", self.root);
+        let token = tokens.token().await?;
+        let reply = match self.get_retrying(&token, method, &url, params).await {
+            Err(Error::Unauthorized) => {
+                let token = tokens.renew(&token).await?;
+                self.get_retrying(&token, method, &url, params).await
+            }
+            other => other,
+        };
+        match reply {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::Server { status: 404 }) => Ok(None),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -169,7 +226,7 @@ impl Transport {
         let mut retry = 0;
         loop {
             let request = self.http.get(url).query(params).bearer_auth(token.secret());
-            self.meter.add(self.costs.units(method));
+            self.spend(self.costs.units(method)).await;
             match try_get(request).await {
                 Ok(value) => return Ok(value),
                 Err(Fail::Stop(e)) => return Err(e),
@@ -203,8 +260,8 @@ impl Transport {
             let mut last_error = None;
             for chunk in pending.chunks(size) {
                 let chunk_paths: Vec<String> = chunk.iter().map(|&i| paths[i].clone()).collect();
-                self.meter
-                    .add(self.costs.units(method) * chunk.len() as u64);
+                self.spend(self.costs.units(method) * chunk.len() as u64)
+                    .await;
                 let parts = match self.send_batch(token, &chunk_paths).await {
                     Ok(parts) => parts,
                     Err(Fail::Stop(e)) => return Err(e),

@@ -7,9 +7,12 @@
 use std::time::{Duration, Instant};
 
 use mailglance_core::app::App;
+use mailglance_core::error::Error as AppError;
 use mailglance_core::gmail::{
-    Error, FixedToken, Gmail, LabelKind, Page, PageQuery, RetryPolicy, Row, RowCache,
+    Error, FixedToken, Gmail, LabelKind, Page, PageQuery, RetryPolicy, Row,
 };
+use mailglance_core::store::Store;
+use mailglance_core::sync;
 use mailglance_standin::mailbox::{Account, Message};
 use mailglance_standin::query::Query;
 use mailglance_standin::{Endpoint, HOSTILE_SUBJECT, Mailbox};
@@ -28,9 +31,9 @@ const QUICK: RetryPolicy = RetryPolicy {
 struct Listing {
     f: Fixture,
     _app: App,
-    token: FixedToken,
+    token: FixedToken<AppError>,
     gmail: Gmail,
-    cache: RowCache,
+    store: Store,
 }
 
 impl Listing {
@@ -39,19 +42,25 @@ impl Listing {
         let f = Fixture::new().await;
         let app = f.app();
         let account = f.sign_in(&app, ANA).await;
-        let token = FixedToken(app.access_token(&account.id).await.unwrap());
-        let gmail = app.gmail().unwrap().with_retry(QUICK);
+        let token = FixedToken::new(app.access_token(&account.id).await.unwrap());
+        let gmail = app.gmail(&account.id).unwrap().with_retry(QUICK);
         Self {
             f,
             _app: app,
             token,
             gmail,
-            cache: RowCache::new(),
+            store: Store::memory(),
         }
     }
 
+    /// One page through the store, as the app lists (a fresh store fetches every row).
     async fn page(&self, query: &PageQuery) -> Result<Page, Error> {
-        self.gmail.list_page(&self.token, query, &self.cache).await
+        sync::page(&self.gmail, &self.token, &self.store, query)
+            .await
+            .map_err(|e| match e {
+                AppError::Gmail(e) => e,
+                other => panic!("not a Gmail error: {other}"),
+            })
     }
 
     /// Every page from the first, following the page tokens.
@@ -172,7 +181,7 @@ async fn all_mail_in_pages_of_five_hundred_arrives_complete_through_batches_of_f
         "no batch holds more than 50 calls"
     );
     for r in l.f.standin.requests() {
-        assert!(r.endpoint != Endpoint::Batch || r.units <= 50 * 5);
+        assert!(r.endpoint != Endpoint::Batch || r.units <= 50 * 20);
     }
 }
 
@@ -251,7 +260,11 @@ async fn refreshing_an_unchanged_page_costs_one_list_call_and_no_batch() {
     let l = Listing::new().await;
     let first = l.page(&inbox()).await.unwrap();
     let (units, batches) = (l.units(), l.f.standin.count(Endpoint::Batch));
-    assert_eq!(units, 5 + 50 * 5);
+    assert_eq!(
+        units,
+        5 + 50 * 20,
+        "a fresh page of 50 in the new quota model"
+    );
     let again = l.page(&inbox()).await.unwrap();
     assert_eq!(again, first);
     assert_eq!(l.units() - units, 5, "only messages.list is paid for");
@@ -328,7 +341,7 @@ async fn server_errors_on_the_list_are_retried() {
         .faults()
         .fail_next(Endpoint::MessagesList, 1, 500);
     assert_first_page_survives(&l).await;
-    l.cache = RowCache::new();
+    l.store = Store::memory();
     l.f.standin
         .faults()
         .fail_next(Endpoint::MessagesList, 2, 503);
@@ -389,7 +402,7 @@ async fn parts_failing_with_403_rate_limit_or_503_are_retried() {
         .faults()
         .fail_next(Endpoint::MessagesGet, 3, 403);
     assert_first_page_survives(&l).await;
-    l.cache = RowCache::new();
+    l.store = Store::memory();
     l.f.standin
         .faults()
         .fail_next(Endpoint::MessagesGet, 60, 503);
@@ -417,7 +430,7 @@ async fn a_truncated_batch_reply_is_fetched_again_and_the_page_is_complete() {
     assert_eq!(l.f.standin.count(Endpoint::Batch), 2);
 
     // Cut twice: after one whole retry, smaller batches.
-    l.cache = RowCache::new();
+    l.store = Store::memory();
     l.f.standin.faults().truncate_batch_next(2);
     assert_first_page_survives(&l).await;
     assert_eq!(l.f.standin.count(Endpoint::Batch), 2 + 1 + 1 + 2);
@@ -457,7 +470,7 @@ async fn a_connection_closed_mid_reply_is_retried_for_the_list_and_the_batch() {
     assert_first_page_survives(&l).await;
     assert_eq!(l.f.standin.count(Endpoint::MessagesList), 2);
 
-    l.cache = RowCache::new();
+    l.store = Store::memory();
     l.f.standin
         .faults()
         .close_mid_reply_next(Endpoint::Batch, 1);

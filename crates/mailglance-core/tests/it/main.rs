@@ -10,3 +10,4 @@ mod auth;
 mod gmail;
 mod keychain;
 mod loopback;
+mod sync;

@@ -1,0 +1,339 @@
+//! The mail kept on this computer: one SQLite file per account, so a row is fetched from
+//! Gmail once, ever, a launch paints from here before any network call, and the list
+//! keeps working offline.
+//!
+//! Each account's file is `<data dir>/mail/<account id>.sqlite3` (folder 0700, file
+//! 0600), in WAL mode with a busy timeout, so the command line and a running window can
+//! share it. It holds each seen message's row fields with its thread id, history id,
+//! internal date and label ids; the labels with their counts; the mailbox's `historyId`
+//! and the time of the last sync; and the first page of each list shown. Never a token.
+//! The schema is versioned (`user_version`, through `rusqlite_migration`): a store from an
+//! older version is migrated; one that is corrupt, from a newer version, or unreadable is
+//! moved aside as `*.corrupt-<time>` and rebuilt from Gmail, with one sentence saying so
+//! ([`Opened::notice`]). When the disk refuses to hold a store at all, an in-memory one
+//! keeps the app working from the network, and the notice says mail is not being stored.
+//!
+//! Every call runs on a blocking thread ([`Store::call`]), never on the async workers.
+//! Files by concern: `schema.rs` (migrations), `messages.rs` (rows, label changes,
+//! offline search), `labels.rs` and `lists.rs` (the sidebar and the last lists shown).
+//!
+//! Not here: talking to Gmail (`gmail/`), or deciding what to fetch (`sync/`).
+
+mod labels;
+mod lists;
+mod messages;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use labels::{all as labels_all, put as labels_put};
+pub use lists::{StoredList, get as lists_get, keys as lists_keys, put as lists_put};
+pub use messages::{
+    Change, StoredMessage, apply, count as messages_count, get as messages_get, meta as meta_get,
+    put as messages_put, search as messages_search, set_meta,
+};
+
+/// How long a writer waits for another (the window and the command line) before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What can go wrong with the store. Messages name the file.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    /// A query failed (a full disk, an I/O error, a lock held too long).
+    #[error("the mail stored on this computer ({path}) cannot be used: {detail}")]
+    Sql {
+        /// The store's file.
+        path: PathBuf,
+        /// SQLite's word for it.
+        detail: String,
+    },
+    /// The blocking thread that ran the call went away.
+    #[error("the store's worker stopped: {detail}")]
+    Worker {
+        /// Why.
+        detail: String,
+    },
+}
+
+/// The result type of this module.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// One account's store. Cheap to clone; clones share the connection.
+#[derive(Debug, Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+/// A store just opened, and what the person should be told about it.
+#[derive(Debug)]
+pub struct Opened {
+    /// The store.
+    pub store: Store,
+    /// One sentence when the file was set aside or cannot be written.
+    pub notice: Option<String>,
+}
+
+/// The folder the stores live in.
+pub fn folder(data_dir: &Path) -> PathBuf {
+    data_dir.join("mail")
+}
+
+/// The file of one account's store.
+pub fn file_of(data_dir: &Path, account_id: &str) -> PathBuf {
+    // Google's account ids are digits; anything else is kept to a safe file name.
+    let safe: String = account_id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    folder(data_dir).join(format!("{safe}.sqlite3"))
+}
+
+impl Store {
+    /// Opens (or creates, or rebuilds) the account's store. Never fails: a store that
+    /// cannot be kept on disk is kept in memory, and [`Opened::notice`] says so.
+    pub fn open(data_dir: &Path, account_id: &str) -> Opened {
+        let path = file_of(data_dir, account_id);
+        match open_file(&path) {
+            Ok(store) => Opened {
+                store,
+                notice: None,
+            },
+            Err(Problem::Unusable(why)) => {
+                let aside = set_aside(&path);
+                tracing::warn!(path = %path.display(), "store set aside: {why}");
+                let notice = match &aside {
+                    Some(a) => format!(
+                        "The mail stored on this computer could not be read ({why}), so it was \
+                         moved to {} and will be fetched from Gmail again.",
+                        a.display()
+                    ),
+                    None => format!(
+                        "The mail stored on this computer could not be read ({why}); it will \
+                         be fetched from Gmail again."
+                    ),
+                };
+                match open_file(&path) {
+                    Ok(store) => Opened {
+                        store,
+                        notice: Some(notice),
+                    },
+                    Err(e) => in_memory(&path, e.to_string()),
+                }
+            }
+            Err(Problem::Io(why)) => in_memory(&path, why),
+        }
+    }
+
+    /// A store in memory only (tests, and when the disk refuses).
+    pub fn memory() -> Self {
+        let conn = Connection::open_in_memory().expect("SQLite opens an in-memory database");
+        let mut conn = conn;
+        schema::migrate(&mut conn).expect("the schema applies to an empty database");
+        Self {
+            conn: Arc::new(Mutex::new(conn)),
+            path: PathBuf::from(":memory:"),
+        }
+    }
+
+    /// The store's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` with the connection on a blocking thread.
+    pub async fn call<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let (conn, path) = (self.conn.clone(), self.path.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut conn).map_err(|e| Error::Sql {
+                path,
+                detail: e.to_string(),
+            })
+        })
+        .await
+        .map_err(|e| Error::Worker {
+            detail: e.to_string(),
+        })?
+    }
+
+    /// The same, on this thread (the command line and tests outside a runtime).
+    pub fn call_now<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut conn).map_err(|e| Error::Sql {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// A value kept beside the mail (`historyId`, the last sync's time).
+    pub async fn meta(&self, key: &'static str) -> Result<Option<String>> {
+        self.call(move |c| messages::meta(c, key)).await
+    }
+}
+
+/// Deletes the account's store and its WAL files. Missing files are fine.
+pub fn delete(data_dir: &Path, account_id: &str) -> std::io::Result<()> {
+    let path = file_of(data_dir, account_id);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+fn in_memory(path: &Path, why: String) -> Opened {
+    tracing::warn!(path = %path.display(), "mail cannot be stored on disk: {why}");
+    Opened {
+        store: Store::memory(),
+        notice: Some(format!(
+            "Mail could not be stored on this computer ({why}): Mailglance works from Gmail \
+             until it can."
+        )),
+    }
+}
+
+enum Problem {
+    /// The file is there but not a store this version can use: set it aside.
+    Unusable(String),
+    /// The folder or file cannot be created or written.
+    Io(String),
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Unusable(w) | Problem::Io(w) => f.write_str(w),
+        }
+    }
+}
+
+fn open_file(path: &Path) -> std::result::Result<Store, Problem> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    create_private_dir(dir).map_err(|e| Problem::Io(format!("{}: {e}", dir.display())))?;
+    let existed = path.exists();
+    if !existed {
+        create_private_file(path).map_err(|e| Problem::Io(format!("{}: {e}", path.display())))?;
+    }
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    )
+    .map_err(|e| Problem::Io(e.to_string()))?;
+    restrict_file(path).map_err(|e| Problem::Io(e.to_string()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| Problem::Io(e.to_string()))?;
+    let unusable = |e: rusqlite::Error| {
+        if is_corrupt(&e) {
+            Problem::Unusable(e.to_string())
+        } else {
+            Problem::Io(e.to_string())
+        }
+    };
+    if existed {
+        let ok: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(unusable)?;
+        if ok != "ok" {
+            return Err(Problem::Unusable(format!("SQLite's check says {ok}")));
+        }
+    }
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(unusable)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(unusable)?;
+    schema::migrate(&mut conn).map_err(|e| match e {
+        schema::Error::Newer { found, known } => Problem::Unusable(format!(
+            "it was written by a newer Mailglance (schema {found}, this one knows {known})"
+        )),
+        schema::Error::Sql(e) => unusable(e),
+        schema::Error::Migration(why) => Problem::Unusable(why),
+    })?;
+    Ok(Store {
+        conn: Arc::new(Mutex::new(conn)),
+        path: path.to_owned(),
+    })
+}
+
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+/// Moves the store (and its WAL files) to `*.corrupt-<unix time>`; the new name, if moved.
+fn set_aside(path: &Path) -> Option<PathBuf> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let mut aside = path.to_owned().into_os_string();
+    aside.push(format!(".corrupt-{stamp}"));
+    let aside = PathBuf::from(aside);
+    std::fs::rename(path, &aside).ok()?;
+    for suffix in ["-wal", "-shm"] {
+        let mut from = path.to_owned().into_os_string();
+        from.push(suffix);
+        let _ = std::fs::remove_file(from);
+    }
+    Some(aside)
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+}
+
+#[cfg(not(unix))]
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    std::fs::File::create_new(path).map(drop)
+}
+
+#[cfg(unix)]
+fn restrict_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict_file(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

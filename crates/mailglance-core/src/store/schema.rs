@@ -1,0 +1,126 @@
+//! The store's schema, one migration per version, kept in SQLite's `user_version` by
+//! `rusqlite_migration`. A migration is only ever added, never edited: a store written by
+//! any earlier version migrates forward; one written by a later version is refused (the
+//! caller sets it aside).
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+/// Version 1: messages, their labels, the labels, the lists shown, and meta values.
+const V1: &str = "
+CREATE TABLE messages (
+    id            TEXT PRIMARY KEY NOT NULL,
+    thread_id     TEXT NOT NULL,
+    history_id    INTEGER NOT NULL DEFAULT 0,
+    date_ms       INTEGER NOT NULL,
+    from_name     TEXT,
+    from_address  TEXT NOT NULL,
+    subject       TEXT,
+    snippet       TEXT NOT NULL,
+    label_ids     TEXT NOT NULL
+);
+CREATE INDEX messages_by_date ON messages (date_ms DESC);
+CREATE TABLE message_labels (
+    label_id    TEXT NOT NULL,
+    message_id  TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    PRIMARY KEY (label_id, message_id)
+) WITHOUT ROWID;
+CREATE INDEX message_labels_by_message ON message_labels (message_id);
+CREATE TABLE labels (
+    id        TEXT PRIMARY KEY NOT NULL,
+    name      TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    unread    INTEGER,
+    total     INTEGER,
+    position  INTEGER NOT NULL
+);
+CREATE TABLE lists (
+    key              TEXT PRIMARY KEY NOT NULL,
+    ids              TEXT NOT NULL,
+    next_page_token  TEXT,
+    estimate         INTEGER NOT NULL,
+    fetched_ms       INTEGER NOT NULL
+);
+CREATE TABLE meta (
+    key    TEXT PRIMARY KEY NOT NULL,
+    value  TEXT NOT NULL
+);
+";
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+/// The schema version this build writes.
+pub fn current() -> usize {
+    1
+}
+
+/// Why a store's schema cannot be brought to [`current`].
+#[derive(Debug)]
+pub enum Error {
+    /// Written by a newer Mailglance.
+    Newer {
+        /// The file's version.
+        found: usize,
+        /// This build's.
+        known: usize,
+    },
+    /// SQLite failed.
+    Sql(rusqlite::Error),
+    /// A migration could not be applied.
+    Migration(String),
+}
+
+/// Brings the schema to [`current`], and turns foreign keys on for this connection.
+pub fn migrate(conn: &mut Connection) -> Result<(), Error> {
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(Error::Sql)?;
+    let found: usize = conn
+        .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+        .map_err(Error::Sql)?
+        .try_into()
+        .unwrap_or(usize::MAX);
+    if found > current() {
+        return Err(Error::Newer {
+            found,
+            known: current(),
+        });
+    }
+    migrations().to_latest(conn).map_err(|e| match e {
+        rusqlite_migration::Error::RusqliteError { err, .. } => Error::Sql(err),
+        other => Error::Migration(other.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn an_empty_file_migrates_to_the_current_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as usize, current());
+        // Migrating again is a no-op.
+        migrate(&mut conn).unwrap();
+    }
+
+    #[test]
+    fn a_store_from_a_newer_version_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(Error::Newer { found: 99, .. })
+        ));
+    }
+}

@@ -1,0 +1,220 @@
+//! The local store kept current with `history.list`, against the stand-in over loopback:
+//! one test per kind of change made in "Gmail" while the app runs, the 404 that costs one
+//! full re-sync (never a loop), pages of history, and what each costs in quota units.
+
+use mailglance_core::app::App;
+use mailglance_core::auth::AccountView;
+use mailglance_core::gmail::{PageQuery, Row};
+use mailglance_standin::Endpoint;
+use mailglance_standin::mailbox::{Header, Message};
+
+use crate::helpers::{ANA, Fixture};
+
+fn inbox() -> PageQuery {
+    PageQuery {
+        label_ids: vec!["INBOX".into()],
+        ..PageQuery::default()
+    }
+}
+
+/// Ana signed in, her inbox's first page listed (and so stored), and one sync done.
+async fn synced() -> (Fixture, App, AccountView, Vec<Row>) {
+    let f = Fixture::new().await;
+    let app = f.app();
+    let account = f.sign_in(&app, ANA).await;
+    let page = app.list_page(&account.id, inbox()).await.unwrap();
+    let first = app.sync(&account.id).await.unwrap();
+    assert!(!first.full, "the historyId was kept with the first page");
+    (f, app, account, page.rows)
+}
+
+async fn stored(app: &App, account: &AccountView) -> Vec<Row> {
+    app.stored_page(&account.id, inbox()).await.unwrap().rows
+}
+
+fn row<'a>(rows: &'a [Row], id: &str) -> Option<&'a Row> {
+    rows.iter().find(|r| r.id == id)
+}
+
+#[tokio::test]
+async fn a_message_read_in_gmail_shows_as_read_after_one_sync() {
+    let (f, app, account, rows) = synced().await;
+    let unread = rows
+        .iter()
+        .find(|r| r.unread)
+        .expect("an unread row")
+        .id
+        .clone();
+    f.standin.mailbox_control().mark_read(ANA, &unread).unwrap();
+    let done = app.sync(&account.id).await.unwrap();
+    assert_eq!((done.added, done.deleted, done.changed), (0, 0, 1));
+    assert!(!row(&stored(&app, &account).await, &unread).unwrap().unread);
+    // Nothing fetched again: history (2) and the sidebar's labels (1 + 7).
+    assert_eq!(f.standin.count(Endpoint::MessagesGet), rows.len());
+}
+
+#[tokio::test]
+async fn a_message_starred_or_labelled_in_gmail_shows_so_after_one_sync() {
+    let (f, app, account, rows) = synced().await;
+    let (a, b) = (rows[0].id.clone(), rows[1].id.clone());
+    let control = f.standin.mailbox_control();
+    control.star(ANA, &a).unwrap();
+    control.add_label(ANA, &b, "Label_4").unwrap();
+    let done = app.sync(&account.id).await.unwrap();
+    assert_eq!(done.changed, 2);
+    let now = stored(&app, &account).await;
+    assert!(row(&now, &a).unwrap().starred);
+    assert!(
+        row(&now, &b)
+            .unwrap()
+            .labels
+            .contains(&"Label_4".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn an_archived_or_deleted_message_leaves_the_stored_inbox_after_one_sync() {
+    let (f, app, account, rows) = synced().await;
+    let (a, b) = (rows[0].id.clone(), rows[1].id.clone());
+    let control = f.standin.mailbox_control();
+    control.archive(ANA, &a).unwrap();
+    control.delete(ANA, &b).unwrap();
+    let done = app.sync(&account.id).await.unwrap();
+    assert_eq!((done.deleted, done.changed), (1, 1));
+    let now = stored(&app, &account).await;
+    assert!(row(&now, &a).is_none(), "archived: out of the inbox");
+    assert!(row(&now, &b).is_none(), "deleted");
+    assert_eq!(
+        row(&now, &rows[2].id).unwrap(),
+        &rows[2],
+        "the others as they were"
+    );
+}
+
+#[tokio::test]
+async fn a_new_message_is_fetched_once_and_appears_on_top_after_one_sync() {
+    let (f, app, account, _) = synced().await;
+    let gets = f.standin.count(Endpoint::MessagesGet);
+    let now_ms = chrono_now_ms();
+    let id = f
+        .standin
+        .mailbox_control()
+        .deliver(
+            ANA,
+            Message {
+                id: String::new(),
+                thread_id: String::new(),
+                label_ids: vec!["INBOX".into(), "UNREAD".into()],
+                snippet: "The train leaves at 9:40 from platform 4".into(),
+                history_id: 0,
+                internal_date: now_ms,
+                headers: vec![
+                    Header {
+                        name: "From".into(),
+                        value: "Marta Nowak <marta.nowak@example.com>".into(),
+                    },
+                    Header {
+                        name: "Subject".into(),
+                        value: "Tomorrow's train".into(),
+                    },
+                ],
+                text: "The train leaves at 9:40 from platform 4".into(),
+                html: None,
+                attachments: Vec::new(),
+            },
+        )
+        .unwrap();
+    let done = app.sync(&account.id).await.unwrap();
+    assert_eq!(done.added, 1);
+    assert_eq!(
+        f.standin.count(Endpoint::MessagesGet),
+        gets + 1,
+        "fetched once"
+    );
+    let top = &stored(&app, &account).await[0];
+    assert_eq!(top.id, id);
+    assert_eq!(top.subject.as_deref(), Some("Tomorrow's train"));
+    assert!(top.unread);
+    // Listing it again costs the list call only: the row comes from the store.
+    app.list_page(&account.id, inbox()).await.unwrap();
+    assert_eq!(f.standin.count(Endpoint::MessagesGet), gets + 1);
+}
+
+#[tokio::test]
+async fn a_sync_with_nothing_changed_is_one_history_call_of_two_units() {
+    let (f, app, account, _) = synced().await;
+    let before = f.standin.count(Endpoint::HistoryList);
+    let done = app.sync(&account.id).await.unwrap();
+    assert_eq!(
+        (done.added, done.deleted, done.changed, done.units),
+        (0, 0, 0, 2)
+    );
+    assert_eq!(f.standin.count(Endpoint::HistoryList), before + 1);
+}
+
+#[tokio::test]
+async fn a_history_id_google_no_longer_keeps_costs_one_full_resync_never_a_loop() {
+    let (f, app, account, rows) = synced().await;
+    let control = f.standin.mailbox_control();
+    control
+        .mark_read(ANA, &rows.iter().find(|r| r.unread).unwrap().id)
+        .unwrap();
+    control.expire_history(ANA).unwrap();
+    let history = f.standin.count(Endpoint::HistoryList);
+    let profile = f.standin.count(Endpoint::GetProfile);
+    let done = app.sync(&account.id).await.unwrap();
+    assert!(done.full);
+    assert_eq!(
+        f.standin.count(Endpoint::HistoryList),
+        history + 1,
+        "one 404"
+    );
+    assert_eq!(
+        f.standin.count(Endpoint::GetProfile),
+        profile + 1,
+        "a fresh historyId"
+    );
+    // The shown list is current again, and the next sync is incremental.
+    let now = stored(&app, &account).await;
+    assert_eq!(now.iter().filter(|r| r.unread).count(), {
+        let mailbox = f.standin.mailbox();
+        let a = mailbox.account(ANA).unwrap();
+        now.iter()
+            .filter(|r| a.message(&r.id).unwrap().has_label("UNREAD"))
+            .count()
+    });
+    let again = app.sync(&account.id).await.unwrap();
+    assert!(!again.full, "no second full sync");
+    assert_eq!(f.standin.count(Endpoint::HistoryList), history + 2);
+}
+
+#[tokio::test]
+async fn many_changes_come_in_pages_of_history_and_all_apply() {
+    let (f, app, account, rows) = synced().await;
+    let control = f.standin.mailbox_control();
+    // 600 records: more than one page of 500.
+    for _ in 0..6 {
+        for r in rows.iter().take(50) {
+            control.star(ANA, &r.id).unwrap();
+            control.unstar(ANA, &r.id).unwrap();
+        }
+    }
+    control.star(ANA, &rows[3].id).unwrap();
+    let before = f.standin.count(Endpoint::HistoryList);
+    app.sync(&account.id).await.unwrap();
+    assert_eq!(
+        f.standin.count(Endpoint::HistoryList),
+        before + 2,
+        "two pages"
+    );
+    let now = stored(&app, &account).await;
+    assert!(row(&now, &rows[3].id).unwrap().starred);
+    assert!(!row(&now, &rows[4].id).unwrap().starred || rows[4].starred);
+}
+
+fn chrono_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
