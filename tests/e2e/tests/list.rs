@@ -445,3 +445,81 @@ async fn a_relaunch_with_google_unreachable_shows_the_stored_mail_and_says_since
     app.quit().await;
     standin.shutdown().await;
 }
+
+/// Whether the row of message `id` is drawn bold (unread); `None` when it is not drawn.
+async fn row_is_unread(app: &App, id: &str) -> Option<bool> {
+    let script = format!(
+        "const r = document.getElementById('row-{id}'); return r ? r.classList.contains('unread') : null;"
+    );
+    app.client.execute(&script, vec![]).await.unwrap().as_bool()
+}
+
+#[tokio::test]
+async fn mail_read_in_gmail_turns_normal_and_new_mail_appears_on_top_after_a_refresh() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    // The newest unread message in the inbox, drawn bold.
+    let unread = {
+        let mailbox = standin.mailbox();
+        let account = mailbox.account(BIG_ACCOUNT).unwrap();
+        let mut inbox: Vec<_> = account
+            .messages
+            .iter()
+            .filter(|m| m.has_label("INBOX") && !m.has_label("SPAM") && !m.has_label("TRASH"))
+            .collect();
+        inbox.sort_by_key(|m| std::cmp::Reverse(m.internal_date));
+        inbox
+            .iter()
+            .take(6)
+            .find(|m| m.has_label("UNREAD"))
+            .expect("an unread message among the newest")
+            .id
+            .clone()
+    };
+    assert_eq!(row_is_unread(&app, &unread).await, Some(true));
+    let control = standin.mailbox_control();
+    control.mark_read(BIG_ACCOUNT, &unread).unwrap();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    control
+        .deliver(
+            BIG_ACCOUNT,
+            mailglance_standin::mailbox::Message::arriving(
+                "Marta Nowak <marta.nowak@example.com>",
+                "Tomorrow's train",
+                "The train leaves at 9:40 from platform 4",
+                now_ms,
+            ),
+        )
+        .unwrap();
+    app.click("#refresh").await;
+    app.wait_text_containing("#list", "Tomorrow's train").await;
+    let top = app
+        .client
+        .execute(
+            "const r = [...document.querySelectorAll('#list .row')]\
+               .find((r) => r.textContent.includes(\"Tomorrow's train\")); \
+             return r ? r.dataset.index : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(top, serde_json::json!("0"), "new mail on top");
+    for _ in 0..100 {
+        if row_is_unread(&app, &unread).await == Some(false) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        row_is_unread(&app, &unread).await,
+        Some(false),
+        "read in Gmail: normal"
+    );
+    let status = app.wait_text_containing("#list-status", "Updated").await;
+    assert!(!status.contains("Offline"));
+    app.screenshot("after-sync").await;
+    app.quit().await;
+    standin.shutdown().await;
+}

@@ -144,7 +144,8 @@ async fn denying_consent_shows_a_banner_with_try_again() {
     standin.shutdown().await;
 }
 
-#[tokio::test]
+// Two workers: the stand-in must keep serving while the command line waits on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_in_from_the_command_line_the_window_opens_on_mail_with_no_click() {
     // What `scripts/demo.sh --auto` does: `mailglance login` first, then the window.
     let standin = StandIn::start(Options::default()).await.unwrap();

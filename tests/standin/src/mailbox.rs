@@ -305,6 +305,32 @@ pub struct Message {
 }
 
 impl Message {
+    /// A message arriving now in the inbox, unread, for tests that deliver mail while the
+    /// app runs (`MailboxControl::deliver` gives it an id, a thread and a history id).
+    pub fn arriving(from: &str, subject: &str, text: &str, internal_date: i64) -> Self {
+        Self {
+            id: String::new(),
+            thread_id: String::new(),
+            label_ids: vec!["INBOX".into(), "UNREAD".into()],
+            snippet: text.into(),
+            history_id: 0,
+            internal_date,
+            headers: vec![
+                Header {
+                    name: "From".into(),
+                    value: from.into(),
+                },
+                Header {
+                    name: "Subject".into(),
+                    value: subject.into(),
+                },
+            ],
+            text: text.into(),
+            html: None,
+            attachments: Vec::new(),
+        }
+    }
+
     /// The first header with this name (case-insensitive), as Gmail clients look it up.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

@@ -6,7 +6,7 @@ use mailglance_core::app::App;
 use mailglance_core::auth::AccountView;
 use mailglance_core::gmail::{PageQuery, Row};
 use mailglance_standin::Endpoint;
-use mailglance_standin::mailbox::{Header, Message};
+use mailglance_standin::mailbox::Message;
 
 use crate::helpers::{ANA, Fixture};
 
@@ -101,27 +101,12 @@ async fn a_new_message_is_fetched_once_and_appears_on_top_after_one_sync() {
         .mailbox_control()
         .deliver(
             ANA,
-            Message {
-                id: String::new(),
-                thread_id: String::new(),
-                label_ids: vec!["INBOX".into(), "UNREAD".into()],
-                snippet: "The train leaves at 9:40 from platform 4".into(),
-                history_id: 0,
-                internal_date: now_ms,
-                headers: vec![
-                    Header {
-                        name: "From".into(),
-                        value: "Marta Nowak <marta.nowak@example.com>".into(),
-                    },
-                    Header {
-                        name: "Subject".into(),
-                        value: "Tomorrow's train".into(),
-                    },
-                ],
-                text: "The train leaves at 9:40 from platform 4".into(),
-                html: None,
-                attachments: Vec::new(),
-            },
+            Message::arriving(
+                "Marta Nowak <marta.nowak@example.com>",
+                "Tomorrow's train",
+                "The train leaves at 9:40 from platform 4",
+                now_ms,
+            ),
         )
         .unwrap();
     let done = app.sync(&account.id).await.unwrap();
@@ -217,4 +202,40 @@ fn chrono_now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64
+}
+
+#[tokio::test]
+async fn paging_through_two_thousand_messages_within_the_quota_draws_no_rate_limit() {
+    use std::time::Duration;
+    // Google's new model enforced: 6,000 units a "minute", the minute shortened to 2 s on
+    // both sides (the app's settings say windowSeconds: 2) so the test takes seconds.
+    let f = Fixture::with(mailglance_standin::Options {
+        big_account_messages: 2600,
+        quota_per_user_per_minute: Some(6_000),
+        quota_window: Duration::from_secs(2),
+        ..mailglance_standin::Options::default()
+    })
+    .await;
+    let path = f.paths.settings_file();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    v["quota"] = serde_json::json!({"windowSeconds": 2});
+    std::fs::write(&path, v.to_string()).unwrap();
+    let app = f.app();
+    let account = f.sign_in(&app, ANA).await;
+    let mut query = PageQuery::default();
+    let mut seen = 0;
+    while seen < 2000 {
+        let page = app.list_page(&account.id, query.clone()).await.unwrap();
+        seen += page.rows.len();
+        query.page_token = Some(page.next_page_token.expect("more pages"));
+    }
+    let refused = f
+        .standin
+        .requests()
+        .iter()
+        .filter(|r| matches!(r.status, 429 | 403))
+        .count();
+    assert_eq!(refused, 0, "no call was refused for quota");
+    assert!(f.standin.units_spent(ANA) >= 2000 * 20);
 }
