@@ -26,11 +26,9 @@ use std::ffi::OsString;
 use std::sync::Arc;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use serde_json::json;
 
 use mailglance_core::app::App;
-use mailglance_core::auth::{AccountState, AccountView, Opener};
-use mailglance_core::error::Error;
+use mailglance_core::auth::Opener;
 use mailglance_core::gmail::PageQuery;
 
 /// Exit status for a sign-in ended with Ctrl-C (128 + SIGINT, as shells report it).
@@ -188,6 +186,10 @@ impl Opener for NoBrowser {
     }
 }
 
+mod commands;
+
+use commands::{Listing, accounts, fail, failed, labels, list, login, logout, sync};
+
 async fn execute(command: Command) -> i32 {
     let no_browser = matches!(
         command,
@@ -238,225 +240,6 @@ async fn execute(command: Command) -> i32 {
         Command::Completions { .. } => Ok(0),
     };
     outcome.unwrap_or_else(|e| e)
-}
-
-/// A failed step's exit status, already reported on stderr.
-type Exit = std::result::Result<i32, i32>;
-
-fn failed(e: &Error) -> i32 {
-    fail(e.kind(), &e.to_string())
-}
-
-fn fail(kind: &str, message: &str) -> i32 {
-    eprintln!("mailglance: {kind}: {message}");
-    1
-}
-
-fn report<T>(result: mailglance_core::error::Result<T>) -> std::result::Result<T, i32> {
-    result.map_err(|e| failed(&e))
-}
-
-async fn login(app: &App, hint: Option<String>, no_browser: bool, json: bool) -> Exit {
-    let started = report(app.start_sign_in(hint).await)?;
-    if no_browser || !started.browser_opened {
-        eprintln!("Open this link in a browser to sign in: {}", started.url);
-    } else {
-        eprintln!("Open this link if no browser opened: {}", started.url);
-    }
-    eprintln!("Waiting for the browser (5 minutes at most; Ctrl-C to stop)…");
-    let account = tokio::select! {
-        done = app.finish_sign_in() => report(done)?,
-        _ = tokio::signal::ctrl_c() => {
-            // Dropping the wait above has already closed the port.
-            app.cancel_sign_in();
-            eprintln!("mailglance: sign_in_cancelled: sign-in was stopped with Ctrl-C");
-            return Err(EXIT_INTERRUPTED);
-        }
-    };
-    if json {
-        println!("{}", json!(account));
-    } else {
-        println!("Signed in as {}", account.email);
-    }
-    Ok(0)
-}
-
-async fn logout(app: &App, email: &str) -> Exit {
-    let account = find(app, Some(email), false).await?;
-    let out = report(app.sign_out(&account.id).await)?;
-    match out.problem {
-        None => println!("Signed out of {}", out.email),
-        Some(why) => println!(
-            "Signed out of {} on this computer; Google was not told ({why})",
-            out.email
-        ),
-    }
-    Ok(0)
-}
-
-async fn accounts(app: &App, json: bool) -> Exit {
-    let accounts = report(app.accounts().await)?;
-    if json {
-        println!("{}", json!(accounts));
-    } else {
-        for a in &accounts {
-            let state = match a.state {
-                AccountState::SignedIn => "signed in",
-                AccountState::SignInAgain => "sign in again",
-            };
-            println!("{}\t{}\t{state}", a.email, a.name.as_deref().unwrap_or(""));
-        }
-    }
-    Ok(0)
-}
-
-async fn labels(app: &App, email: Option<&str>, json: bool) -> Exit {
-    let account = find(app, email, true).await?;
-    let labels = report(app.labels(&account.id).await)?;
-    if json {
-        println!("{}", json!({ "account": account.email, "labels": labels }));
-    } else {
-        for l in &labels {
-            let unread = l.unread.map(|n| n.to_string()).unwrap_or_default();
-            println!("{}\t{}\t{unread}", l.id, l.name);
-        }
-    }
-    Ok(0)
-}
-
-/// How `list` answers.
-struct Listing {
-    /// From the store only.
-    offline: bool,
-    /// As JSON.
-    json: bool,
-}
-
-async fn list(
-    app: &App,
-    email: Option<&str>,
-    label: Option<&str>,
-    mut query: PageQuery,
-    Listing { offline, json }: Listing,
-) -> Exit {
-    let account = find(app, email, true).await?;
-    if let Some(label) = label {
-        query.label_ids = vec![resolve_label(app, &account.id, label, offline).await?];
-    }
-    let page = if offline {
-        report(app.stored_page(&account.id, query).await)?
-    } else {
-        report(app.list_page(&account.id, query).await)?
-    };
-    for notice in app.take_notices() {
-        eprintln!("mailglance: {notice}");
-    }
-    if json {
-        println!(
-            "{}",
-            json!({
-                "account": account.email,
-                "rows": page.rows,
-                "nextPageToken": page.next_page_token,
-                "resultSizeEstimate": page.result_size_estimate,
-                "asOfMs": page.as_of_ms,
-            })
-        );
-    } else {
-        for r in &page.rows {
-            let from = r.from_name.as_deref().unwrap_or(&r.from_address);
-            let mark = if r.unread { "*" } else { " " };
-            let subject = r.subject.as_deref().unwrap_or("(no subject)");
-            println!("{mark} {from:<24.24} {subject}");
-        }
-        eprintln!(
-            "{} of about {}{}",
-            page.rows.len(),
-            page.result_size_estimate,
-            page.next_page_token
-                .map(|t| format!("; next: --page-token {t}"))
-                .unwrap_or_default()
-        );
-    }
-    Ok(0)
-}
-
-/// The account named, else (when `first_signed_in`) the first one signed in.
-async fn find(app: &App, email: Option<&str>, first_signed_in: bool) -> Result<AccountView, i32> {
-    let accounts = report(app.accounts().await)?;
-    let found = match email {
-        Some(email) => accounts
-            .into_iter()
-            .find(|a| a.email.eq_ignore_ascii_case(email)),
-        None if first_signed_in => accounts
-            .into_iter()
-            .find(|a| a.state == AccountState::SignedIn),
-        None => None,
-    };
-    found.ok_or_else(|| {
-        let why = match email {
-            Some(email) => {
-                format!("no account {email} here: sign in with `mailglance login` first")
-            }
-            None => "no account is signed in: sign in with `mailglance login` first".into(),
-        };
-        fail("unknown_account", &why)
-    })
-}
-
-async fn sync(app: &App, email: Option<&str>, json: bool) -> Exit {
-    let account = find(app, email, true).await?;
-    let done = report(app.sync(&account.id).await)?;
-    for notice in app.take_notices() {
-        eprintln!("mailglance: {notice}");
-    }
-    if json {
-        println!(
-            "{}",
-            json!({
-                "added": done.added,
-                "deleted": done.deleted,
-                "changed": done.changed,
-                "historyId": done.history_id.to_string(),
-                "units": done.units,
-            })
-        );
-    } else {
-        println!(
-            "{}: {} new, {} deleted, {} changed ({} quota units)",
-            account.email, done.added, done.deleted, done.changed, done.units
-        );
-    }
-    Ok(0)
-}
-
-/// A label id (`INBOX`, `Label_4`) as it is, else the id of the label with that name
-/// (from the store alone when `offline`).
-async fn resolve_label(
-    app: &App,
-    account_id: &str,
-    label: &str,
-    offline: bool,
-) -> Result<String, i32> {
-    if offline && label.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
-        return Ok(label.to_owned());
-    }
-    let labels = if offline {
-        report(app.stored_labels(account_id).await)?
-    } else {
-        report(app.labels(account_id).await)?
-    };
-    labels
-        .iter()
-        .find(|l| l.id == label)
-        .or_else(|| labels.iter().find(|l| l.name.eq_ignore_ascii_case(label)))
-        .map(|l| l.id.clone())
-        .ok_or_else(|| {
-            fail(
-                "unknown_label",
-                &format!("no label {label:?} in this mailbox"),
-            )
-        })
 }
 
 #[cfg(test)]

@@ -12,6 +12,10 @@
 //! Pacing lives in the transport (its [`crate::gmail::Budget`]). Not here: tokens (the
 //! caller's [`TokenSource`]), or the window.
 
+mod offline;
+
+pub use offline::stored_page;
+
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod auth;
+mod faults;
 mod gmail;
 mod keychain;
 mod loopback;

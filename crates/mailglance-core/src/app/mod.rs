@@ -6,12 +6,11 @@
 //! client for each call.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use oauth2::AccessToken;
-use serde::Serialize;
 
 use crate::auth::{
     self, AccountView, Auth, CommandOpener, Google, Opener, SignInStarted, SignedOut,
@@ -19,12 +18,18 @@ use crate::auth::{
 use crate::config::{self, Config, Paths};
 use crate::error::{Error, Result};
 use crate::gmail::{
-    self, Budget, Gmail, Label, Meter, Page, PageQuery, Profile, RetryPolicy, TokenSource,
-    Transport,
+    self, Budget, Gmail, Label, Meter, Page, PageQuery, Profile, RetryPolicy, Transport,
 };
 use crate::keychain::Keychain;
+
+mod startup;
+mod tokens;
+
 use crate::store::{self, Store};
 use crate::sync::{self, SyncReport};
+use startup::system_locale;
+pub use startup::{ClientFileStatus, Startup, gmail_web_url};
+use tokens::AccountTokens;
 
 /// A boxed `Send` future. The app's async operations return these: boxing where the
 /// lifetimes are concrete avoids rustc's "Send is not general enough" inside Tauri's
@@ -60,33 +65,6 @@ impl std::fmt::Debug for App {
             .field("auth", &self.auth)
             .finish_non_exhaustive()
     }
-}
-
-/// What the welcome screen shows about the OAuth client file.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct ClientFileStatus {
-    /// The path the app reads the client file from.
-    pub path: PathBuf,
-    /// The environment variable that can point elsewhere.
-    pub env_var: &'static str,
-    /// `"ready"`, `"missing"` or `"invalid"`.
-    pub state: &'static str,
-    /// When not ready: the sentence that says what is wrong and how to fix it.
-    pub problem: Option<String>,
-}
-
-/// What the window needs to draw its first screen.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct Startup {
-    /// The app's version.
-    pub version: &'static str,
-    /// The system's language as a BCP 47 tag (`fr-FR`), for the window's text
-    /// and dates; the web view's own idea of it does not follow the system.
-    pub locale: String,
-    /// The client file's state.
-    pub client_file: ClientFileStatus,
 }
 
 impl App {
@@ -345,7 +323,7 @@ impl App {
                 .as_deref()
                 .is_some_and(|t| t.starts_with("stored:"))
             {
-                return offline_page(&store, &query).await;
+                return sync::stored_page(&store, &query).await;
             }
             let online = async {
                 let (tokens, gmail) = (self.tokens(account_id)?, self.gmail(account_id)?);
@@ -354,7 +332,7 @@ impl App {
             };
             match online.await {
                 Err(e) if e.kind() == "offline" => {
-                    let mut page = offline_page(&store, &query).await?;
+                    let mut page = sync::stored_page(&store, &query).await?;
                     page.as_of_ms = Some(page.as_of_ms.unwrap_or_default());
                     Ok(page)
                 }
@@ -370,7 +348,7 @@ impl App {
         account_id: &'a str,
         query: PageQuery,
     ) -> BoxFuture<'a, Result<Page>> {
-        Box::pin(async move { offline_page(&self.store(account_id), &query).await })
+        Box::pin(async move { sync::stored_page(&self.store(account_id), &query).await })
     }
 
     /// The account's labels, with unread counts for the sidebar's system labels; kept,
@@ -442,150 +420,6 @@ impl App {
             problem,
         }
     }
-}
-
-/// A page from the store alone: the list kept for `query` (its rows as they are now),
-/// else the newest stored messages that match (label ids, and the words of `q` in the
-/// sender, subject or snippet). `as_of_ms` is when the store last heard from Gmail.
-async fn offline_page(store: &Store, query: &PageQuery) -> Result<Page> {
-    let key = sync::list_key(query);
-    let q = query.clone();
-    let page = store
-        .call(move |c| {
-            let synced: Option<i64> =
-                store::meta_get(c, sync::SYNCED_MS)?.and_then(|v| v.parse().ok());
-            let max = match q.max_results {
-                0 => 50,
-                n => n as usize,
-            };
-            let kept = store::lists_get(c, &key)?;
-            // Where this page starts: the top, after the kept first page (its Gmail
-            // cursor), or a cursor of ours ("stored:N"). Another Gmail cursor cannot be
-            // followed offline: an empty last page rather than rows shown twice.
-            let offset: Option<usize> = match q.page_token.as_deref() {
-                None => Some(0),
-                Some(t) => match t.strip_prefix("stored:") {
-                    Some(n) => n.parse().ok(),
-                    None => kept
-                        .as_ref()
-                        .filter(|l| l.next_page_token.as_deref() == Some(t))
-                        .map(|l| l.ids.len()),
-                },
-            };
-            let Some(offset) = offset else {
-                return Ok(Page {
-                    rows: Vec::new(),
-                    next_page_token: None,
-                    result_size_estimate: 0,
-                    as_of_ms: synced,
-                });
-            };
-            let (rows, fetched, estimate) = match kept.filter(|_| offset == 0) {
-                Some(list) => {
-                    // A label's list is by date, as Gmail orders it: the newest stored
-                    // messages carrying the labels now (new ones on top, archived ones
-                    // gone). A search keeps Gmail's answer, less what left the store.
-                    let rows: Vec<_> = if q.q.as_deref().unwrap_or("").trim().is_empty() {
-                        store::messages_search(c, &q.label_ids, &[], 0, max)?
-                            .into_iter()
-                            .map(|m| m.row)
-                            .collect()
-                    } else {
-                        let found = store::messages_get(c, &list.ids)?;
-                        list.ids
-                            .iter()
-                            .filter_map(|id| found.get(id))
-                            .filter(|m| q.label_ids.iter().all(|l| m.label_ids.contains(l)))
-                            .map(|m| m.row.clone())
-                            .collect()
-                    };
-                    let estimate = list.estimate.max(rows.len() as u64);
-                    let next = list.next_page_token.is_some();
-                    (rows, Some(list.fetched_ms), next.then_some(estimate))
-                }
-                None => {
-                    let words: Vec<String> =
-                        q.q.as_deref()
-                            .unwrap_or("")
-                            .split_whitespace()
-                            .map(str::to_owned)
-                            .collect();
-                    let found = store::messages_search(c, &q.label_ids, &words, offset, max)?;
-                    (found.into_iter().map(|m| m.row).collect(), None, None)
-                }
-            };
-            let more = estimate.is_some() || rows.len() >= max;
-            let next = more.then(|| format!("stored:{}", offset + rows.len()));
-            Ok(Page {
-                result_size_estimate: estimate.unwrap_or((offset + rows.len()) as u64),
-                rows,
-                next_page_token: next,
-                as_of_ms: synced.or(fetched),
-            })
-        })
-        .await?;
-    Ok(page)
-}
-
-/// One account's access tokens for the Gmail transport: from `Auth`, and after a 401 the
-/// rejected token is dropped and a fresh one fetched (once: the transport asks once).
-struct AccountTokens<'a> {
-    auth: &'a Auth,
-    google: Google,
-    account_id: &'a str,
-}
-
-impl TokenSource for AccountTokens<'_> {
-    type Error = Error;
-
-    fn token(&self) -> gmail::transport::BoxFuture<'_, Result<AccessToken>> {
-        Box::pin(async move {
-            Ok(self
-                .auth
-                .access_token(&self.google, self.account_id)
-                .await?)
-        })
-    }
-
-    fn renew<'a>(
-        &'a self,
-        rejected: &'a AccessToken,
-    ) -> gmail::transport::BoxFuture<'a, Result<AccessToken>> {
-        Box::pin(async move {
-            self.auth
-                .forget_access_token(self.account_id, rejected)
-                .await;
-            Ok(self
-                .auth
-                .access_token(&self.google, self.account_id)
-                .await?)
-        })
-    }
-}
-
-/// The web address of a message in Gmail, for `email`'s session in the browser.
-pub fn gmail_web_url(email: &str, message_id: &str) -> Option<String> {
-    if message_id.is_empty() || !message_id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return None;
-    }
-    let mut url = url::Url::parse("https://mail.google.com/mail/").ok()?;
-    url.query_pairs_mut().append_pair("authuser", email);
-    url.set_fragment(Some(&format!("all/{message_id}")));
-    Some(url.to_string())
-}
-
-/// The system locale (`LC_ALL`, `LC_MESSAGES`, `LANG` on Unix), as a BCP 47
-/// tag without the encoding; `en-US` when none is set.
-fn system_locale() -> String {
-    sys_locale::get_locale()
-        .map(|l| {
-            l.split(['.', '@'])
-                .next()
-                .unwrap_or_default()
-                .replace('_', "-")
-        })
-        .filter(|l| !l.is_empty() && l != "C" && l != "POSIX")
-        .unwrap_or_else(|| "en-US".into())
 }
 
 #[cfg(test)]
