@@ -79,14 +79,6 @@ async fn the_command_line_lists_pages_with_the_windows_sign_in() {
         ],
     );
     assert_eq!(code, 0);
-    let ids = |v: &serde_json::Value| -> Vec<String> {
-        v["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
     let (a, b) = (ids(&first), ids(&second));
     assert!(a.iter().all(|id| !b.contains(id)), "page 2 repeats page 1");
 
@@ -133,6 +125,16 @@ async fn the_command_line_says_clearly_when_no_account_is_signed_in() {
     let (code, _, err) = mailglance(&f, &["list", "--max", "nope"]);
     assert_eq!(code, 2);
     assert!(err.contains("--max"), "{err}");
+}
+
+/// The message ids of a printed page, in order.
+fn ids(page: &serde_json::Value) -> Vec<String> {
+    page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// The stand-in's own binary, which doubles as a scripted browser (`$BROWSER`).
@@ -340,19 +342,8 @@ async fn list_offline_answers_from_the_store_with_google_unreachable() {
         serde_json::Value::Null,
         "fresh from Gmail"
     );
-    let ids = |v: &serde_json::Value| -> Vec<String> {
-        v["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
     // Google unreachable: nothing listens where the token and Gmail endpoints point.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let closed = helpers::unreachable_address();
     f.set_endpoint("token", &format!("http://{closed}/token"));
     f.set_endpoint("gmail", &format!("http://{closed}/"));
 

@@ -106,11 +106,6 @@ impl PendingSignIn {
         &self.url
     }
 
-    /// The port's address (tests).
-    pub fn addr(&self) -> std::net::SocketAddr {
-        self.listener.addr()
-    }
-
     /// Waits for the browser's reply, up to `timeout` or until cancelled; the port is
     /// closed when this returns.
     pub async fn wait(self, timeout: Duration) -> Result<Authorized> {

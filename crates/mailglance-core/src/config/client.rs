@@ -152,12 +152,7 @@ impl Client {
 mod tests {
     use super::*;
     use crate::config::Paths;
-
-    const INSTALLED: &str = r#"{"installed":{"client_id":"123-abc.apps.googleusercontent.com",
-        "project_id":"mailglance-test","auth_uri":"https://accounts.google.com/o/oauth2/auth",
-        "token_uri":"https://oauth2.googleapis.com/token",
-        "auth_provider_x509_cert_url":"https://www.googleapis.com/oauth2/v1/certs",
-        "client_secret":"not-a-real-secret","redirect_uris":["http://localhost"]}}"#;
+    use crate::config::tests::INSTALLED;
 
     #[test]
     fn a_google_desktop_client_file_is_read_with_its_endpoints() {

@@ -142,3 +142,13 @@ impl Config {
         Ok(self.settings()?.endpoints_for(self.client()?))
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    /// A "Desktop app" client file as Google's console downloads it (no real secret).
+    pub const INSTALLED: &str = r#"{"installed":{"client_id":"123-abc.apps.googleusercontent.com",
+        "project_id":"mailglance-test","auth_uri":"https://accounts.google.com/o/oauth2/auth",
+        "token_uri":"https://oauth2.googleapis.com/token",
+        "auth_provider_x509_cert_url":"https://www.googleapis.com/oauth2/v1/certs",
+        "client_secret":"not-a-real-secret","redirect_uris":["http://localhost"]}}"#;
+}

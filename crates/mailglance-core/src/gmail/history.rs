@@ -6,7 +6,6 @@
 
 use serde::Deserialize;
 
-use super::api::MessageRef;
 use super::quota::Method;
 use super::transport::TokenSource;
 use super::{Error, Gmail};
@@ -124,9 +123,4 @@ impl Gmail {
             }
         }
     }
-}
-
-/// The id of a message as history names it.
-pub fn ids(refs: &[MessageRef]) -> Vec<&str> {
-    refs.iter().map(|m| m.id.as_str()).collect()
 }

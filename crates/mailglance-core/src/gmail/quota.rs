@@ -81,7 +81,6 @@ pub struct Budget {
     per_window: u64,
     window: Duration,
     spent: Mutex<VecDeque<(Instant, u64)>>,
-    waited: AtomicU64,
 }
 
 impl Budget {
@@ -91,7 +90,6 @@ impl Budget {
             per_window: per_window.max(1),
             window,
             spent: Mutex::default(),
-            waited: AtomicU64::default(),
         }
     }
 
@@ -126,16 +124,13 @@ impl Budget {
                 // agrees it has left the window.
                 until.saturating_duration_since(now) + Duration::from_millis(100)
             };
-            self.waited.fetch_add(
-                u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                Ordering::Relaxed,
-            );
             tokio::time::sleep(wait).await;
         }
     }
 
     /// Units spent in the window now.
-    pub fn in_window(&self) -> u64 {
+    #[cfg(test)]
+    fn in_window(&self) -> u64 {
         let spent = self.spent.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
         spent
@@ -143,11 +138,6 @@ impl Budget {
             .filter(|(t, _)| now.duration_since(*t) < self.window)
             .map(|(_, u)| u)
             .sum()
-    }
-
-    /// How long calls have waited for room, in all (ms).
-    pub fn waited_ms(&self) -> u64 {
-        self.waited.load(Ordering::Relaxed)
     }
 }
 

@@ -233,12 +233,6 @@ fn escape_like(word: &str) -> String {
     out
 }
 
-/// How many messages the store keeps.
-pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT count(*) FROM messages", [], |r| r.get::<_, i64>(0))
-        .map(|n| u64::try_from(n).unwrap_or_default())
-}
-
 /// A value from the `meta` table.
 pub fn meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?

@@ -33,8 +33,8 @@ use rusqlite::{Connection, OpenFlags};
 pub use labels::{all as labels_all, put as labels_put};
 pub use lists::{StoredList, get as lists_get, keys as lists_keys, put as lists_put};
 pub use messages::{
-    Change, StoredMessage, apply, count as messages_count, get as messages_get, meta as meta_get,
-    put as messages_put, search as messages_search, set_meta,
+    Change, StoredMessage, apply, get as messages_get, meta as meta_get, put as messages_put,
+    search as messages_search, set_meta,
 };
 
 /// How long a writer waits for another (the window and the command line) before failing.
@@ -165,7 +165,8 @@ impl Store {
         })?
     }
 
-    /// The same, on this thread (the command line and tests outside a runtime).
+    /// The same, on this thread (tests).
+    #[cfg(test)]
     pub fn call_now<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut conn).map_err(|e| Error::Sql {

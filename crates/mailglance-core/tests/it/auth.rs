@@ -8,7 +8,9 @@ use mailglance_core::auth::{AccountState, Error};
 use mailglance_core::error::Error as AppError;
 use mailglance_standin::{Endpoint, Options};
 
-use crate::helpers::{ANA, Fixture, JEAN, Person, files_under, query, secret_tool_lookup};
+use crate::helpers::{
+    ANA, Fixture, JEAN, Person, files_under, query, secret_tool_lookup, unreachable_address,
+};
 
 #[tokio::test]
 async fn signing_in_keeps_the_refresh_token_in_the_keychain_and_only_the_account_on_disk() {
@@ -328,10 +330,7 @@ async fn signing_out_offline_still_deletes_locally_and_says_the_revocation_was_n
     let app = f.app();
     let account = f.sign_in(&app, ANA).await;
     // Nothing listens on a port we just released.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let closed = unreachable_address();
     f.set_endpoint("revocation", &format!("http://{closed}/revoke"));
     // Settings are read at launch: the next one meets the closed endpoint.
     let app = f.app();

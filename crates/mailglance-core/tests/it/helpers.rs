@@ -145,6 +145,14 @@ impl Fixture {
     }
 }
 
+/// An address where nothing listens (a port just released): Google unreachable.
+pub fn unreachable_address() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
 /// What `secret-tool` finds for the account in `service`, if anything.
 pub fn secret_tool_lookup(service: &str, account: &str) -> Option<String> {
     let out = Command::new("secret-tool")
