@@ -4,9 +4,10 @@
 //! own crate with no Tauri in it; the command line is `mailglance-cli`. This crate is
 //! what knows the window: [`run`] builds it, manages one [`App`] as state and registers
 //! the commands; each command in [`commands`] calls one method of `App`. The browser
-//! opens through tauri-plugin-opener ([`ShellOpener`]). The window's page lives in
-//! `ui/` (plain ES modules, no bundler) under a strict Content-Security-Policy, and may
-//! call only the commands granted in `capabilities/`.
+//! opens through tauri-plugin-opener ([`ShellOpener`]). One window at a time uses a
+//! data folder (tauri-plugin-single-instance): a second launch brings it to the front.
+//! The window's page lives in `ui/` (plain ES modules, no bundler) under a strict
+//! Content-Security-Policy, and may call only the commands granted in `capabilities/`.
 //!
 //! Secrets (refresh tokens, access tokens, the client secret) never reach the web view,
 //! the logs or any file: their types print as `[redacted]`.
@@ -44,7 +45,17 @@ pub fn run() {
         keychain_service = app.keychain().service(),
         "starting"
     );
+    let context = tauri::generate_context!();
+    let instance = instance_id(&context.config().identifier, &config.paths.data_dir);
     let result = tauri::Builder::default()
+        // First, so that a second launch is caught before anything else starts: it
+        // hands its arguments to the first over D-Bus and exits 0.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance)
+                .callback(|app, _args, _cwd| bring_to_front(app))
+                .build(),
+        )
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(app)
@@ -69,7 +80,7 @@ pub fn run() {
             commands::notices,
             commands::open_message,
         ])
-        .build(tauri::generate_context!())
+        .build(context)
         .map(|built| {
             built.run(|app_handle, event| {
                 if let tauri::RunEvent::Exit = event {
@@ -82,6 +93,33 @@ pub fn run() {
         eprintln!("mailglance: the window could not start: {e}");
         std::process::exit(1);
     }
+}
+
+/// The name one running window holds on the session bus: the app's identifier and its
+/// data folder, so one window at a time uses a store, while copies over other folders
+/// (the tests', each with their own) do not stand in each other's way.
+fn instance_id(identifier: &str, data_dir: &std::path::Path) -> String {
+    // FNV-1a: the same number from every build, so an upgraded app still finds the
+    // window of the one before.
+    let hash = data_dir
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{identifier}.store_{hash:016x}")
+}
+
+/// A second launch brings the running window to the front instead of opening another.
+fn bring_to_front(app: &tauri::AppHandle) {
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    let _ = window.unminimize();
+    let _ = window.show();
+    let _ = window.set_focus();
+    tracing::info!("a second launch brought the window to the front");
 }
 
 /// Opens URLs in the system's default browser through tauri-plugin-opener.

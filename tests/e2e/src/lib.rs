@@ -58,6 +58,10 @@ fn log_file(home: &Path) -> Stdio {
         .unwrap_or_else(|_| Stdio::inherit())
 }
 
+fn dir(home: &tempfile::TempDir, name: &str) -> String {
+    home.path().join(name).to_string_lossy().into_owned()
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -127,6 +131,8 @@ pub struct App {
     pub client: Client,
     driver: Child,
     home: Option<tempfile::TempDir>,
+    /// The environment the app was started with, for [`App::launch_again`].
+    env: Vec<(String, String)>,
     _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
@@ -148,18 +154,19 @@ impl App {
             "Mailglance e2e {}",
             home.path().file_name().unwrap().to_string_lossy()
         );
+        let mut env = vec![
+            ("MAILGLANCE_CONFIG_DIR".to_owned(), dir(&home, "config")),
+            ("MAILGLANCE_DATA_DIR".to_owned(), dir(&home, "data")),
+            ("MAILGLANCE_KEYCHAIN_SERVICE".to_owned(), service),
+        ];
+        env.extend(launch.env);
         let mut cmd = Command::new("tauri-driver");
         cmd.args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
-            .env("MAILGLANCE_CONFIG_DIR", home.path().join("config"))
-            .env("MAILGLANCE_DATA_DIR", home.path().join("data"))
-            .env("MAILGLANCE_KEYCHAIN_SERVICE", service)
             .env_remove("MAILGLANCE_CLIENT_FILE")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(log_file(home.path()));
-        for (k, v) in &launch.env {
-            cmd.env(k, v);
-        }
         let driver = cmd.spawn().expect(
             "tauri-driver did not start: install it with `scripts/setup.sh test` \
              (cargo install tauri-driver --version '^2' --locked)",
@@ -171,6 +178,7 @@ impl App {
             client,
             driver: guard.0.take().unwrap(),
             home: Some(home),
+            env,
             _turn: turn,
         }
     }
@@ -337,6 +345,34 @@ impl App {
             .expect("ImageMagick's import is missing: run scripts/setup.sh test");
         assert!(status.success(), "import could not take {}", path.display());
         path
+    }
+
+    /// Starts the app's binary a second time, directly, with the same folders and
+    /// environment, and waits up to `limit` for it to end: `None` if it was still running
+    /// (it is then killed). Its stderr goes to the app's log.
+    pub fn launch_again(&self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let mut child = Command::new(app_binary())
+            .env_remove("MAILGLANCE_CLIENT_FILE")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .stderr(log_file(self.home()))
+            .spawn()
+            .expect("the app's binary starts");
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Some(status) = child.try_wait().expect("wait for the second launch") {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        None
+    }
+
+    /// What the app (and its WebDriver) wrote to stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.home().join("app.log")).unwrap_or_default()
     }
 
     /// Closes the window and stops its driver.

@@ -61,3 +61,23 @@ async fn the_welcome_screen_speaks_french_on_a_french_system() {
     app.screenshot("welcome-fr").await;
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_second_launch_brings_the_first_window_forward_and_opens_no_other() {
+    let app = App::start(Launch::default()).await;
+    app.wait_text("#welcome h1").await;
+    // The same folders: the second process finds the first on the session bus, hands
+    // it its arguments and ends, successfully, instead of opening a second window.
+    let second = app.launch_again(std::time::Duration::from_secs(30));
+    let status = second.expect("the second launch ended instead of opening a window");
+    assert!(status.success(), "{status}");
+    let log = app.log();
+    assert!(
+        log.contains("a second launch brought the window to the front"),
+        "{log}"
+    );
+    // The first window is still there and still answers.
+    assert_eq!(app.client.title().await.unwrap(), "Mailglance");
+    assert_eq!(app.wait_text("#welcome h1").await, "Welcome to Mailglance");
+    app.quit().await;
+}
