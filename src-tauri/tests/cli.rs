@@ -3,10 +3,7 @@
 //! against the stand-in over loopback HTTP. Multi-threaded runtimes: the stand-in must
 //! keep serving while a test waits for the binary.
 
-// The core's test helpers (a stand-in and folders of their own); not all are used here.
-#[allow(dead_code)]
-#[path = "../../crates/mailglance-core/tests/it/helpers.rs"]
-mod helpers;
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -14,35 +11,8 @@ use std::process::{Child, Command, Stdio};
 
 use mailglance_standin::BrowseOptions;
 
-use crate::helpers::{ANA, Fixture, secret_tool_lookup};
-
-/// The binary with the fixture's folders and keychain, and no display at all: the
-/// command line must never need one.
-fn command(f: &Fixture, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mailglance"));
-    c.args(args)
-        .env("MAILGLANCE_CONFIG_DIR", &f.paths.config_dir)
-        .env("MAILGLANCE_DATA_DIR", &f.paths.data_dir)
-        .env("MAILGLANCE_KEYCHAIN_SERVICE", &f.service)
-        .env_remove("MAILGLANCE_CLIENT_FILE")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .stdin(Stdio::null());
-    c
-}
-
-fn mailglance(f: &Fixture, args: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = command(f, args)
-        .output()
-        .expect("the mailglance binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let json = serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null);
-    (
-        out.status.code().unwrap_or(-1),
-        json,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::support::helpers::{self, ANA, Fixture, secret_tool_lookup};
+use crate::support::{command, ids, mailglance};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_line_lists_pages_with_the_windows_sign_in() {
@@ -125,16 +95,6 @@ async fn the_command_line_says_clearly_when_no_account_is_signed_in() {
     let (code, _, err) = mailglance(&f, &["list", "--max", "nope"]);
     assert_eq!(code, 2);
     assert!(err.contains("--max"), "{err}");
-}
-
-/// The message ids of a printed page, in order.
-fn ids(page: &serde_json::Value) -> Vec<String> {
-    page["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 /// The stand-in's own binary, which doubles as a scripted browser (`$BROWSER`).
