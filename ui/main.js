@@ -119,7 +119,7 @@ async function paintFromStore(account) {
 /** Tells the person what happened to the stored mail (set aside, not writable). */
 async function showNotices() {
   const notices = await backend.notices().catch(() => []);
-  if (notices.length) view.renderError(notices.join(' '));
+  if (notices.length) view.renderStoreNote(notices.join(' '));
 }
 
 function listKey(account) {
@@ -305,6 +305,7 @@ async function refresh({ background = false } = {}) {
     const changed = done.added + done.deleted + done.changed > 0 || done.full;
     if (background && !changed && labels === 'none' && listState.shownKey === listKey(account)) {
       view.renderStatus(Date.now());
+      await showNotices();
       return;
     }
     // A sync that changed something fetched the labels again and kept them.
@@ -315,6 +316,8 @@ async function refresh({ background = false } = {}) {
   if (account.id !== current()?.id) return;
   const loading = labels === 'none' ? Promise.resolve() : loadLabels({ stored: labels === 'stored' });
   await Promise.all([loading, loadFirstPage()]);
+  // A disk that filled up meanwhile is said once, above the list.
+  await showNotices();
 }
 
 async function signIn(loginHint) {

@@ -35,6 +35,8 @@ export class View {
     this.refreshButton = $('refresh');
     this.listCount = $('list-count');
     this.listStatus = $('list-status');
+    this.storeNote = $('store-note');
+    this.storeNoteText = $('store-note-text');
     this.forgetMailButton = $('forget-mail');
     this.listBox = $('list');
     this.loadMoreButton = $('load-more');
@@ -50,6 +52,7 @@ export class View {
     // The search the list shows (the controller's), for Esc.
     this.query = '';
     this.bannerClose.addEventListener('click', () => this.hideBanner());
+    $('store-note-close').addEventListener('click', () => { this.storeNote.hidden = true; });
     this.accountButton.addEventListener('click', () => this.toggleMenu());
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && !this.accountMenu.hidden) {
@@ -179,6 +182,15 @@ export class View {
     const time = new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
     this.listStatus.textContent = t(offline ? 'list.offlineSince' : 'list.updated', { time });
     this.listStatus.classList.toggle('offline', offline);
+  }
+
+  /**
+   * What happened to the mail stored on this computer (set aside, not writable): one
+   * line above the list that stays, whatever the list does, until dismissed.
+   */
+  renderStoreNote(text) {
+    this.storeNoteText.textContent = text;
+    this.storeNote.hidden = false;
   }
 
   /** Whether the window is in front (the person is looking at it). */

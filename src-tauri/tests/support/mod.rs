@@ -1,8 +1,8 @@
 //! What the command-line tests share: the real `mailglance` binary run over a
-//! fixture's folders and keychain, and its printed pages.
+//! fixture's folders and keychain, and its printed pages. Each test crate uses its part.
+#![allow(dead_code)]
 
-// The core's test helpers (a stand-in and folders of their own); not all are used here.
-#[allow(dead_code)]
+// The core's test helpers (a stand-in and folders of their own).
 #[path = "../../../crates/mailglance-core/tests/it/helpers.rs"]
 pub mod helpers;
 
@@ -14,8 +14,14 @@ use helpers::Fixture;
 /// command line must never need one.
 pub fn command(f: &Fixture, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_mailglance"));
-    c.args(args)
-        .env("MAILGLANCE_CONFIG_DIR", &f.paths.config_dir)
+    c.args(args);
+    with_env(f, c)
+}
+
+/// `c` (the binary, or a program that starts it) with the fixture's folders and keychain,
+/// and no display.
+pub fn with_env(f: &Fixture, mut c: Command) -> Command {
+    c.env("MAILGLANCE_CONFIG_DIR", &f.paths.config_dir)
         .env("MAILGLANCE_DATA_DIR", &f.paths.data_dir)
         .env("MAILGLANCE_KEYCHAIN_SERVICE", &f.service)
         .env_remove("MAILGLANCE_CLIENT_FILE")

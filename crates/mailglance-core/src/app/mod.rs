@@ -187,7 +187,11 @@ impl App {
 
     /// What the person should be told about the stores since the last call, once each.
     pub fn take_notices(&self) -> Vec<String> {
-        std::mem::take(&mut *self.notices.lock().unwrap_or_else(PoisonError::into_inner))
+        let mut notices =
+            std::mem::take(&mut *self.notices.lock().unwrap_or_else(PoisonError::into_inner));
+        let stores = self.stores.lock().unwrap_or_else(PoisonError::into_inner);
+        notices.extend(stores.values().filter_map(Store::take_notice));
+        notices
     }
 
     /// Deletes the mail stored on this computer for every account; the sign-ins stay.

@@ -10,8 +10,9 @@
 //! The schema is versioned (`user_version`, through `rusqlite_migration`): a store from an
 //! older version is migrated; one that is corrupt, from a newer version, or unreadable is
 //! moved aside as `*.corrupt-<time>` and rebuilt from Gmail, with one sentence saying so
-//! ([`Opened::notice`]). When the disk refuses to hold a store at all, an in-memory one
-//! keeps the app working from the network, and the notice says mail is not being stored.
+//! ([`Opened::notice`]). When the disk refuses to hold a store at all, or fills up (or
+//! turns read-only) while the app runs, an in-memory one keeps the app working from the
+//! network, and one sentence says mail is not being stored ([`Store::take_notice`]).
 //!
 //! Every call runs on a blocking thread ([`Store::call`]), never on the async workers.
 //! Files by concern: `schema.rs` (migrations), `messages.rs` (rows, label changes,
@@ -67,6 +68,8 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     path: PathBuf,
+    /// Set once when the disk stopped taking writes and the store moved to memory.
+    notice: Arc<Mutex<Option<String>>>,
 }
 
 /// A store just opened, and what the person should be told about it.
@@ -125,19 +128,32 @@ impl Store {
                     Err(e) => in_memory(&path, e.to_string()),
                 }
             }
-            Err(Problem::Io(why)) => in_memory(&path, why),
+            Err(Problem::Io(why)) => {
+                let why = reason(&path, why);
+                in_memory(&path, why)
+            }
         }
     }
 
     /// A store in memory only (tests, and when the disk refuses).
     pub fn memory() -> Self {
-        let conn = Connection::open_in_memory().expect("SQLite opens an in-memory database");
-        let mut conn = conn;
-        schema::migrate(&mut conn).expect("the schema applies to an empty database");
+        Self::over(memory_connection(), PathBuf::from(":memory:"))
+    }
+
+    fn over(conn: Connection, path: PathBuf) -> Self {
         Self {
             conn: Arc::new(Mutex::new(conn)),
-            path: PathBuf::from(":memory:"),
+            path,
+            notice: Arc::default(),
         }
+    }
+
+    /// The sentence for the person, once, if the disk stopped taking this store's writes.
+    pub fn take_notice(&self) -> Option<String> {
+        self.notice
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     /// The store's file.
@@ -145,16 +161,29 @@ impl Store {
         &self.path
     }
 
-    /// Runs `f` with the connection on a blocking thread.
-    pub async fn call<T, F>(&self, f: F) -> Result<T>
+    /// Runs `f` with the connection on a blocking thread. When the disk refuses the
+    /// write (full, read-only, failing), the store moves to memory, `f` runs once more
+    /// there, and [`Store::take_notice`] has the sentence for the person: the app goes
+    /// on working from Gmail, and nothing already stored on disk is touched.
+    pub async fn call<T, F>(&self, mut f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+        F: FnMut(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     {
-        let (conn, path) = (self.conn.clone(), self.path.clone());
+        let (conn, path, notice) = (self.conn.clone(), self.path.clone(), self.notice.clone());
         tokio::task::spawn_blocking(move || {
             let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&mut conn).map_err(|e| Error::Sql {
+            match f(&mut conn) {
+                Err(e) if disk_refused(&e) => {
+                    tracing::warn!(path = %path.display(), "mail cannot be stored any more: {e}");
+                    *conn = memory_connection();
+                    *notice.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some(unstorable(&reason(&path, e.to_string())));
+                    f(&mut conn)
+                }
+                done => done,
+            }
+            .map_err(|e| Error::Sql {
                 path,
                 detail: e.to_string(),
             })
@@ -200,11 +229,47 @@ fn in_memory(path: &Path, why: String) -> Opened {
     tracing::warn!(path = %path.display(), "mail cannot be stored on disk: {why}");
     Opened {
         store: Store::memory(),
-        notice: Some(format!(
-            "Mail could not be stored on this computer ({why}): Mailglance works from Gmail \
-             until it can."
-        )),
+        notice: Some(unstorable(&why)),
     }
+}
+
+fn unstorable(why: &str) -> String {
+    format!(
+        "Mail could not be stored on this computer ({why}): Mailglance works from Gmail \
+         until it can."
+    )
+}
+
+/// Why the disk refused, in plain words when it is full ("disk I/O error" is all SQLite
+/// says when it cannot grow its shared-memory file), else SQLite's words.
+fn reason(path: &Path, sqlite_says: String) -> String {
+    #[cfg(unix)]
+    {
+        let dir = path.parent().unwrap_or(path);
+        if let Ok(fs) = rustix::fs::statvfs(dir) {
+            if fs.f_bavail.saturating_mul(fs.f_frsize) < 64 * 1024 {
+                return "the disk is full".into();
+            }
+        }
+    }
+    let _ = path;
+    sqlite_says
+}
+
+/// An empty store in memory, its schema applied.
+fn memory_connection() -> Connection {
+    let mut conn = Connection::open_in_memory().expect("SQLite opens an in-memory database");
+    schema::migrate(&mut conn).expect("the schema applies to an empty database");
+    conn
+}
+
+/// Whether SQLite says the disk, not the query, is at fault: full, read-only, failing.
+fn disk_refused(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::{CannotOpen, DiskFull, ReadOnly, SystemIoFailure};
+    matches!(
+        e.sqlite_error_code(),
+        Some(DiskFull | ReadOnly | SystemIoFailure | CannotOpen)
+    )
 }
 
 enum Problem {
@@ -263,10 +328,7 @@ fn open_file(path: &Path) -> std::result::Result<Store, Problem> {
         schema::Error::Sql(e) => unusable(e),
         schema::Error::Migration(why) => Problem::Unusable(why),
     })?;
-    Ok(Store {
-        conn: Arc::new(Mutex::new(conn)),
-        path: path.to_owned(),
-    })
+    Ok(Store::over(conn, path.to_owned()))
 }
 
 fn is_corrupt(e: &rusqlite::Error) -> bool {

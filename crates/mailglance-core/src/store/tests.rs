@@ -280,3 +280,40 @@ fn signing_out_deletes_the_file_and_its_journal() {
     assert!(!path.exists());
     delete(dir.path(), "3").unwrap();
 }
+
+#[tokio::test]
+async fn a_disk_that_fills_up_moves_the_store_to_memory_with_one_note_and_keeps_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let Opened { store, .. } = Store::open(dir.path(), "1234");
+    put(&store, &[message("kept", 1_700_000_000_000, &["INBOX"])]);
+    // SQLite's own page limit: writes past it fail with SQLITE_FULL, as on a full disk
+    // (the command-line test fills a real, small file system).
+    let pages: i64 = store
+        .call_now(|c| c.query_row("PRAGMA page_count", [], |r| r.get(0)))
+        .unwrap();
+    store
+        .call_now(move |c| c.pragma_update(None, "max_page_count", pages))
+        .unwrap();
+    let many: Vec<StoredMessage> = (0..500)
+        .map(|i| message(&format!("m{i}"), 1_700_000_000_000 + i, &["INBOX"]))
+        .collect();
+    let written = store
+        .call(move |c| {
+            let tx = c.transaction()?;
+            messages_put(&tx, &many)?;
+            tx.commit()
+        })
+        .await;
+    assert!(written.is_ok(), "{written:?}");
+    let notice = store.take_notice().expect("one sentence for the person");
+    assert!(
+        notice.starts_with("Mail could not be stored on this computer (database or disk is full)"),
+        "{notice}"
+    );
+    assert!(store.take_notice().is_none(), "said once");
+    // The app goes on from memory; the file keeps what it had.
+    assert!(get(&store, "m499").is_some());
+    let again = Store::open(dir.path(), "1234").store;
+    assert!(get(&again, "kept").is_some());
+    assert!(get(&again, "m0").is_none());
+}
