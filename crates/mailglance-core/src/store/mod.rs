@@ -246,10 +246,10 @@ fn reason(path: &Path, sqlite_says: String) -> String {
     #[cfg(unix)]
     {
         let dir = path.parent().unwrap_or(path);
-        if let Ok(fs) = rustix::fs::statvfs(dir) {
-            if fs.f_bavail.saturating_mul(fs.f_frsize) < 64 * 1024 {
-                return "the disk is full".into();
-            }
+        if let Ok(fs) = rustix::fs::statvfs(dir)
+            && fs.f_bavail.saturating_mul(fs.f_frsize) < 64 * 1024
+        {
+            return "the disk is full".into();
         }
     }
     let _ = path;
