@@ -240,6 +240,19 @@ where
             }
             Err(e) => return Err(e),
         },
+        // Nothing kept yet: the store's history starts here (1 unit), and the first page
+        // listed fetches its rows. Nothing to re-sync, and no labels fetched twice.
+        None if store.call(|c| store::lists_keys(c)).await?.is_empty() => {
+            begin_history(gmail, tokens, store).await?;
+            SyncReport {
+                history_id: store
+                    .meta(HISTORY_ID)
+                    .await?
+                    .and_then(|h| h.parse().ok())
+                    .unwrap_or_default(),
+                ..SyncReport::default()
+            }
+        }
         None => full(gmail, tokens, store).await?,
     };
     report.units = gmail.transport().meter().units() - before;

@@ -126,6 +126,28 @@ async fn a_new_message_is_fetched_once_and_appears_on_top_after_one_sync() {
 }
 
 #[tokio::test]
+async fn a_sync_before_anything_is_stored_only_starts_the_history_for_one_unit() {
+    let f = Fixture::new().await;
+    let app = f.app();
+    let account = f.sign_in(&app, ANA).await;
+    let done = app.sync(&account.id).await.unwrap();
+    assert_eq!(
+        (done.added, done.deleted, done.changed, done.units),
+        (0, 0, 0, 1)
+    );
+    assert!(!done.full && done.history_id > 0);
+    assert_eq!(
+        f.standin.count(Endpoint::LabelsList),
+        0,
+        "labels are the sidebar's call"
+    );
+    // The first page then needs no profile of its own, and the next sync is incremental.
+    app.list_page(&account.id, inbox()).await.unwrap();
+    assert_eq!(f.standin.count(Endpoint::GetProfile), 1);
+    assert_eq!(app.sync(&account.id).await.unwrap().units, 2);
+}
+
+#[tokio::test]
 async fn a_sync_with_nothing_changed_is_one_history_call_of_two_units() {
     let (f, app, account, _) = synced().await;
     let before = f.standin.count(Endpoint::HistoryList);
