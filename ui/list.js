@@ -142,9 +142,16 @@ export class MessageList {
       x.className = cls;
       return x;
     };
+    // Text from a message goes in <bdi>: each field keeps its own direction, and a
+    // right-to-left override in a subject cannot reverse the snippet or the sender.
+    const bdi = (cls) => {
+      const x = document.createElement('bdi');
+      x.className = cls;
+      return x;
+    };
     const line = span('line');
-    line.append(span('subject'), span('snippet'));
-    el.append(span('star'), span('from'), span('date'), line, span('chips'));
+    line.append(bdi('subject'), bdi('snippet'));
+    el.append(span('star'), bdi('from'), span('date'), line, span('chips'));
     return el;
   }
 
@@ -172,7 +179,7 @@ export class MessageList {
         .map((id) => this.labelNames.get(id))
         .filter(Boolean)
         .map((name) => {
-          const chip = document.createElement('span');
+          const chip = document.createElement('bdi');
           chip.className = 'chip';
           chip.textContent = name;
           return chip;

@@ -145,7 +145,7 @@ export class View {
       b.type = 'button';
       b.dataset.labelId = label.id;
       b.setAttribute('aria-current', String(label.id === current));
-      const name = document.createElement('span');
+      const name = document.createElement('bdi');
       name.textContent = label.name;
       b.append(name);
       if (label.unread) {

@@ -112,6 +112,59 @@ async fn searching_is_unread_shows_only_unread_mail_and_esc_clears_it() {
 }
 
 #[tokio::test]
+async fn a_right_to_left_override_stays_in_its_field_and_cannot_disguise_the_sender() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let id = standin
+        .mailbox_control()
+        .deliver(
+            BIG_ACCOUNT,
+            mailglance_standin::mailbox::Message::arriving(
+                "\"Mallory \u{202E}gnp.exe\" <mallory@example.com>",
+                "Invoice \u{202E}right-to-left override in subject",
+                "exe.pdf\u{0} attached\u{7}",
+                now_ms,
+            ),
+        )
+        .unwrap();
+    app.click("#refresh").await;
+    app.wait_text_containing("#list", "Mallory").await;
+    let fields = app
+        .client
+        .execute(
+            &format!(
+                "const r = document.getElementById('row-{id}'); \
+                 return ['.from', '.subject', '.snippet'].map((c) => {{ \
+                   const e = r.querySelector(c); \
+                   return [e.tagName, getComputedStyle(e).unicodeBidi, e.textContent]; }});"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let fields: Vec<(String, String, String)> = serde_json::from_value(fields).unwrap();
+    let [from, subject, snippet] = <[_; 3]>::try_from(fields).unwrap();
+    // The sender's name as written, with no override left to turn ".exe" into ".png".
+    assert_eq!(from.2, "Mallory gnp.exe");
+    // Each field isolated: the subject's override ends where the subject ends.
+    for (tag, bidi, _) in [&from, &subject, &snippet] {
+        assert_eq!((tag.as_str(), bidi.as_str()), ("BDI", "isolate"));
+    }
+    assert!(
+        subject.2.contains('\u{202E}'),
+        "right-to-left text keeps its marks"
+    );
+    // NUL and other control characters never reach the screen.
+    assert_eq!(snippet.2, " — exe.pdf attached");
+    app.screenshot("bidi-override").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_label_in_the_sidebar_filters_the_list() {
     let (standin, app) = signed_in(Launch::default()).await;
     let before = count_text(&app).await;

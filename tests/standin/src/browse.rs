@@ -28,7 +28,8 @@ pub struct BrowseOptions {
 pub struct BrowseOutcome {
     /// The redirect back to the app, with `code` or `error`, and `state`.
     pub redirect: Url,
-    /// Status and body the loopback listener answered, when followed.
+    /// Status and body the loopback listener answered, when followed (after its own
+    /// redirect, if it sent one).
     pub loopback: Option<(u16, String)>,
 }
 
@@ -156,11 +157,23 @@ pub async fn browse(auth_url: &str, options: &BrowseOptions) -> Result<BrowseOut
         location(&url, response).await?
     };
     let loopback = if options.follow_redirect {
-        let response = client
+        let mut response = client
             .get(redirect.clone())
             .send()
             .await
             .map_err(http(&redirect))?;
+        // As a browser: the app may answer with a redirect of its own (to a page without
+        // the code); follow one, on the same origin.
+        if response.status().is_redirection()
+            && let Some(next) = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| redirect.join(l).ok())
+                .filter(|n| n.origin() == redirect.origin())
+        {
+            response = client.get(next.clone()).send().await.map_err(http(&next))?;
+        }
         let status = response.status().as_u16();
         Some((status, response.text().await.unwrap_or_default()))
     } else {

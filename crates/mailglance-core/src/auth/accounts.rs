@@ -2,8 +2,11 @@
 //! `accounts.json` in the app's data dir. Refresh tokens are in the keychain, filed
 //! under the account id; this file only says which accounts to restore at launch.
 //!
-//! Writes go to a temporary file that is renamed over the old one, so a crash never
-//! leaves half a list; a broken file is reported, never silently replaced.
+//! Writes go to a temporary file of a unique name, flushed to disk and renamed over the
+//! old one (the folder flushed too), so a crash never leaves half a list; a change reads
+//! and writes under an exclusive lock (`accounts.json.lock`), so the window and the
+//! command line never lose each other's accounts; a broken file is reported, never
+//! silently replaced.
 
 use std::path::{Path, PathBuf};
 
@@ -69,6 +72,7 @@ impl AccountStore {
 
     /// Adds `account`, or updates the one with the same id in place.
     pub fn upsert(&self, account: &Account) -> Result<()> {
+        let _lock = self.lock()?;
         let mut all = self.load()?;
         match all.iter_mut().find(|a| a.id == account.id) {
             Some(known) => *known = account.clone(),
@@ -79,26 +83,54 @@ impl AccountStore {
 
     /// Removes the account with `id` (nothing happens when it is not there).
     pub fn remove(&self, id: &str) -> Result<()> {
+        let _lock = self.lock()?;
         let mut all = self.load()?;
         all.retain(|a| a.id != id);
         self.save(&all)
     }
 
-    fn save(&self, accounts: &[Account]) -> Result<()> {
-        let io = |e: std::io::Error| Error::AccountsFile {
+    fn io(&self, e: std::io::Error) -> Error {
+        Error::AccountsFile {
             path: self.path.clone(),
             detail: e.to_string(),
-        };
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
         }
+    }
+
+    /// The exclusive lock every change holds from its read to its rename; released when
+    /// the returned file is dropped (or the process ends).
+    fn lock(&self) -> Result<std::fs::File> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| self.io(e))?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.path.with_extension("json.lock"))
+            .map_err(|e| self.io(e))?;
+        file.lock().map_err(|e| self.io(e))?;
+        Ok(file)
+    }
+
+    fn save(&self, accounts: &[Account]) -> Result<()> {
+        use std::io::Write;
+        let dir = self.path.parent().unwrap_or(Path::new("."));
         let text = serde_json::to_vec_pretty(&File {
             accounts: accounts.to_vec(),
         })
-        .map_err(|e| io(std::io::Error::other(e)))?;
-        let partial = self.path.with_extension("json.partial");
-        std::fs::write(&partial, text).map_err(io)?;
-        std::fs::rename(&partial, &self.path).map_err(io)
+        .map_err(|e| self.io(std::io::Error::other(e)))?;
+        let mut partial = tempfile::Builder::new()
+            .prefix(".accounts.json.")
+            .tempfile_in(dir)
+            .map_err(|e| self.io(e))?;
+        partial.write_all(&text).map_err(|e| self.io(e))?;
+        partial.as_file().sync_all().map_err(|e| self.io(e))?;
+        partial.persist(&self.path).map_err(|e| self.io(e.error))?;
+        // The rename itself reaches the disk with the folder's entry.
+        #[cfg(unix)]
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| self.io(e))?;
+        Ok(())
     }
 }
 
@@ -137,6 +169,38 @@ mod tests {
         );
         store.remove("1001").unwrap();
         assert_eq!(store.load().unwrap(), vec![jean]);
+    }
+
+    #[test]
+    fn writers_at_the_same_time_lose_no_account_and_leave_no_temporary_file() {
+        // Eight writers with a handle each, as the window and the command line have:
+        // each change reads and writes under the file lock.
+        let dir = tempfile::tempdir().unwrap();
+        std::thread::scope(|s| {
+            for w in 0..8 {
+                let path = dir.path().to_owned();
+                s.spawn(move || {
+                    for i in 0..10 {
+                        AccountStore::new(&path)
+                            .upsert(&Account {
+                                id: format!("{w}-{i}"),
+                                email: format!("w{w}.{i}@example.com"),
+                                name: None,
+                            })
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        let all = AccountStore::new(dir.path()).load().unwrap();
+        assert_eq!(all.len(), 80);
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != FILE_NAME && n != "accounts.json.lock")
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]

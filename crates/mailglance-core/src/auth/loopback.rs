@@ -9,6 +9,11 @@
 //! request to the redirect path with the matching `state` ends the flow. Junk on the port
 //! gets a 400 from hyper, an over-long request a 414, and the flow goes on.
 //!
+//! The reply is answered with a redirect to `/done`, a page without the code, so the code
+//! does not stay in the browser's history; the listener waits (briefly) for the browser to
+//! fetch it before closing. When the reply carries `iss` (RFC 9207), it must name the
+//! issuer the sign-in was sent to, or the reply is refused as a mix-up.
+//!
 //! Not here: the token exchange (that is `google.rs`), or anything about the window.
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -46,12 +51,20 @@ enum Reply {
 
 struct Shared {
     state: CsrfToken,
+    /// The authorization server's issuer (`https://accounts.google.com`), for `iss`.
+    issuer: Option<String>,
     reply: Mutex<Option<mpsc::Sender<Reply>>>,
+    /// Told when the browser has fetched `/done` after the reply.
+    done: tokio::sync::Notify,
 }
+
+/// How long the listener waits for the browser to follow the redirect to `/done`.
+const DONE_WAIT: Duration = Duration::from_secs(2);
 
 /// A listener for one sign-in flow. Dropping it (or [`Listener::wait`] ending) closes the port.
 pub struct Listener {
     addr: SocketAddr,
+    shared: Arc<Shared>,
     redirect_uri: String,
     replies: mpsc::Receiver<Reply>,
     stop: Option<oneshot::Sender<()>>,
@@ -67,8 +80,9 @@ impl std::fmt::Debug for Listener {
 }
 
 impl Listener {
-    /// Binds `127.0.0.1:0` and starts serving; only a reply carrying `state` will count.
-    pub async fn bind(state: CsrfToken) -> Result<Self> {
+    /// Binds `127.0.0.1:0` and starts serving; only a reply carrying `state` will count,
+    /// and, when it carries `iss`, only one from `issuer`.
+    pub async fn bind(state: CsrfToken, issuer: Option<String>) -> Result<Self> {
         let socket = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .await
             .map_err(|source| Error::Listener { source })?;
@@ -78,9 +92,11 @@ impl Listener {
         let (tx, replies) = mpsc::channel(1);
         let shared = Arc::new(Shared {
             state,
+            issuer,
             reply: Mutex::new(Some(tx)),
+            done: tokio::sync::Notify::new(),
         });
-        let app = Router::new().fallback(handle).with_state(shared);
+        let app = Router::new().fallback(handle).with_state(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let serve = axum::serve(socket, app).with_graceful_shutdown(async {
@@ -92,6 +108,7 @@ impl Listener {
         });
         Ok(Self {
             addr,
+            shared,
             redirect_uri: format!("http://{addr}/"),
             replies,
             stop: Some(stop),
@@ -116,8 +133,9 @@ impl Listener {
         timeout: Duration,
         cancelled: impl Future<Output = ()>,
     ) -> Result<AuthorizationCode> {
+        let mut replied = false;
         let outcome = tokio::select! {
-            reply = self.replies.recv() => match reply {
+            reply = self.replies.recv() => match reply.inspect(|_| replied = true) {
                 Some(Reply::Code(code)) => Ok(code),
                 Some(Reply::Error { error, description }) if error == "access_denied" => {
                     let _ = description;
@@ -136,6 +154,10 @@ impl Listener {
             }),
             () = cancelled => Err(Error::Cancelled),
         };
+        if replied {
+            // The browser follows the redirect to `/done`; let it have the page.
+            let _ = tokio::time::timeout(DONE_WAIT, self.shared.done.notified()).await;
+        }
         self.close().await;
         outcome
     }
@@ -177,6 +199,9 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
             "This request is too long to be a sign-in reply. Mailglance is still waiting.",
         );
     }
+    if uri.path() == "/done" {
+        return done(&shared, uri.query().unwrap_or(""));
+    }
     if uri.path() != "/" {
         return page(
             StatusCode::NOT_FOUND,
@@ -188,12 +213,14 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let mut code = None;
     let mut error = None;
     let mut description = None;
+    let mut iss = None;
     for (k, v) in url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
         match &*k {
             "state" => state = Some(v.into_owned()),
             "code" => code = Some(v.into_owned()),
             "error" => error = Some(v.into_owned()),
             "error_description" => description = Some(v.into_owned()),
+            "iss" => iss = Some(v.into_owned()),
             _ => {}
         }
     }
@@ -208,6 +235,17 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
              ignored. Start signing in again from the app if you need to.",
         );
     }
+    // RFC 9207: a reply that names another issuer is a mix-up (a code from a server the
+    // sign-in was not sent to); it ends the flow, and the code is never used.
+    if let (Some(iss), Some(expected)) = (&iss, &shared.issuer)
+        && iss != expected
+    {
+        code = None;
+        error = Some("invalid_issuer".into());
+        description = Some(format!(
+            "the reply came from {iss}, not {expected}, where the sign-in was sent"
+        ));
+    }
     let reply = match (code, error) {
         (_, Some(error)) => Reply::Error { error, description },
         (Some(code), None) if !code.is_empty() => Reply::Code(AuthorizationCode::new(code)),
@@ -219,36 +257,62 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
             );
         }
     };
-    let (status, title, text) = match &reply {
-        Reply::Code(_) => (
-            StatusCode::OK,
+    let outcome = match &reply {
+        Reply::Code(_) => "signed-in",
+        Reply::Error { error, .. } if error == "access_denied" => "cancelled",
+        Reply::Error { .. } => "failed",
+    };
+    let sender = shared.reply.lock().map(|mut s| s.take()).unwrap_or(None);
+    let outcome = match sender {
+        Some(tx) => {
+            let _ = tx.send(reply).await;
+            outcome
+        }
+        None => "already-done",
+    };
+    // To a page without the code, so the address bar and the history forget it.
+    let mut response = (StatusCode::SEE_OTHER, "").into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::LOCATION,
+        HeaderValue::from_str(&format!("/done?outcome={outcome}"))
+            .unwrap_or(HeaderValue::from_static("/done")),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// The page the browser lands on after the reply: what happened, no code in sight.
+fn done(shared: &Shared, query: &str) -> Response {
+    let outcome = url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "outcome")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let (title, text) = match outcome.as_str() {
+        "signed-in" => (
             "Signed in",
             "Mailglance received your sign-in. You can close this tab and go back to the app.",
         ),
-        Reply::Error { error, .. } if error == "access_denied" => (
-            StatusCode::OK,
+        "cancelled" => (
             "Sign-in cancelled",
             "You did not allow Mailglance to read your mail, so nothing was shared. You can \
              close this tab; sign in again from the app whenever you like.",
         ),
-        Reply::Error { .. } => (
-            StatusCode::OK,
+        "failed" => (
             "Sign-in failed",
             "Google could not complete the sign-in. You can close this tab; the app says more.",
         ),
-    };
-    let sender = shared.reply.lock().map(|mut s| s.take()).unwrap_or(None);
-    match sender {
-        Some(tx) => {
-            let _ = tx.send(reply).await;
-            page(status, title, text)
-        }
-        None => page(
-            StatusCode::OK,
+        _ => (
             "Already done",
             "This sign-in has already finished. You can close this tab.",
         ),
-    }
+    };
+    shared.done.notify_one();
+    page(StatusCode::OK, title, text)
 }
 
 /// A small self-contained page; every text in it is the app's own.

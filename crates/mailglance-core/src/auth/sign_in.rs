@@ -90,7 +90,11 @@ impl PendingSignIn {
     /// Binds `127.0.0.1:0` and builds the authorization URL (nothing is opened yet).
     pub async fn start(google: Google, login_hint: Option<&str>, consent: bool) -> Result<Self> {
         let state = CsrfToken::new_random();
-        let listener = Listener::bind(state.clone()).await?;
+        // Google names itself in `iss` as the authorization endpoint's origin.
+        let issuer = url::Url::parse(&google.endpoints().authorization)
+            .ok()
+            .map(|u| u.origin().ascii_serialization());
+        let listener = Listener::bind(state.clone(), issuer).await?;
         let request = google.authorization(listener.redirect_uri(), state, login_hint, consent)?;
         Ok(Self {
             google,

@@ -14,6 +14,8 @@ pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
 /// Used when a token reply says nothing of its lifetime.
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+/// The longest an access token is kept, whatever `expires_in` says.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 struct Held {
     token: AccessToken,
@@ -65,8 +67,9 @@ impl Locked<'_> {
 
     /// Keeps a token that lives `expires_in` (an hour when the server did not say).
     pub fn keep(&mut self, id: &str, token: AccessToken, expires_in: Option<Duration>) {
-        let lifetime = expires_in.unwrap_or(DEFAULT_LIFETIME);
-        // A lifetime too large for the clock is as good as an hour from now.
+        // Whatever the server says, a token is kept at most a day (Google's live an hour):
+        // no number it sends can overflow the clock.
+        let lifetime = expires_in.unwrap_or(DEFAULT_LIFETIME).min(MAX_LIFETIME);
         let expires = Instant::now()
             .checked_add(lifetime)
             .unwrap_or_else(|| Instant::now() + DEFAULT_LIFETIME);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::settings::check_http_url;
+use super::settings::is_loopback_literal;
 use super::{Error, Paths, Result};
 
 /// Checks the client file at `from` and copies it to `paths.imported_client_file()`.
@@ -60,17 +60,40 @@ pub struct Client {
     pub auth_uri: String,
     /// `token_uri`: the token endpoint.
     pub token_uri: String,
-    /// Which object the file held: `installed` or `web`.
-    pub kind: ClientKind,
 }
 
-/// The two client types Google's download can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientKind {
-    /// A "Desktop app" client: the right one for Mailglance.
-    Installed,
-    /// A "Web application" client: works only if its redirect URIs allow loopback.
-    Web,
+/// Why a "Web application" client cannot work.
+const WEB_CLIENT: &str = "it is a \"Web application\" client, whose registered redirect can \
+     never match the port Mailglance listens on: create a \"Desktop app\" client in the Google \
+     Cloud console (APIs & Services, Credentials) and import its file";
+
+/// The hosts a downloaded client file's endpoints are on.
+const GOOGLE_OAUTH_HOSTS: [&str; 3] = [
+    "accounts.google.com",
+    "oauth2.googleapis.com",
+    "www.googleapis.com",
+];
+
+/// A client file's `auth_uri` or `token_uri`: Google's, over https, or this computer (a
+/// loopback literal: the stand-in). The code, the PKCE verifier, the client secret and
+/// then the refresh token go there, so no other host is taken from a file people are
+/// told to download and import.
+fn check_client_uri(uri: &str) -> std::result::Result<(), String> {
+    let parsed = url::Url::parse(uri).map_err(|e| format!("is not a URL ({e})"))?;
+    let google = parsed.scheme() == "https"
+        && parsed
+            .host_str()
+            .is_some_and(|h| GOOGLE_OAUTH_HOSTS.contains(&h.to_ascii_lowercase().as_str()));
+    let here = matches!(parsed.scheme(), "http" | "https") && is_loopback_literal(&parsed);
+    if google || here {
+        Ok(())
+    } else {
+        Err(format!(
+            "points at {uri}, which is not one of Google's endpoints: a client file from \
+             Google names https://accounts.google.com or https://oauth2.googleapis.com; \
+             download it again from the Google Cloud console"
+        ))
+    }
 }
 
 #[derive(Deserialize)]
@@ -117,9 +140,9 @@ impl Client {
                 format!("its top level is not a JSON object ({e})")
             }
         })?;
-        let (kind, name, value) = match (raw.installed, raw.web) {
-            (Some(v), _) => (ClientKind::Installed, "installed", v),
-            (None, Some(v)) => (ClientKind::Web, "web", v),
+        let (name, value) = match (raw.installed, raw.web) {
+            (Some(v), _) => ("installed", v),
+            (None, Some(_)) => return Err(WEB_CLIENT.into()),
             (None, None) => {
                 return Err("it has neither an \"installed\" nor a \"web\" object".into());
             }
@@ -136,14 +159,13 @@ impl Client {
         let auth_uri = need(c.auth_uri, "auth_uri")?;
         let token_uri = need(c.token_uri, "token_uri")?;
         for (key, uri) in [("auth_uri", &auth_uri), ("token_uri", &token_uri)] {
-            check_http_url(uri).map_err(|why| format!("\"{name}.{key}\" {why}"))?;
+            check_client_uri(uri).map_err(|why| format!("\"{name}.{key}\" {why}"))?;
         }
         Ok(Self {
             client_id,
             client_secret: c.client_secret.filter(|s| !s.is_empty()).map(ClientSecret),
             auth_uri,
             token_uri,
-            kind,
         })
     }
 }
@@ -157,16 +179,64 @@ mod tests {
     #[test]
     fn a_google_desktop_client_file_is_read_with_its_endpoints() {
         let c = Client::parse(INSTALLED.as_bytes()).unwrap();
-        assert_eq!(c.kind, ClientKind::Installed);
         assert_eq!(c.client_id, "123-abc.apps.googleusercontent.com");
         assert_eq!(c.token_uri, "https://oauth2.googleapis.com/token");
         assert_eq!(c.client_secret.unwrap().secret(), "not-a-real-secret");
     }
 
     #[test]
-    fn a_web_client_file_is_accepted() {
+    fn a_web_client_file_is_refused_with_how_to_make_a_desktop_one() {
         let web = INSTALLED.replace("\"installed\"", "\"web\"");
-        assert_eq!(Client::parse(web.as_bytes()).unwrap().kind, ClientKind::Web);
+        let e = Client::parse(web.as_bytes()).unwrap_err();
+        assert!(e.starts_with("it is a \"Web application\" client"), "{e}");
+        assert!(e.contains("create a \"Desktop app\" client"), "{e}");
+    }
+
+    #[test]
+    fn a_client_file_that_sends_secrets_elsewhere_is_refused_naming_the_field() {
+        for (field, from, to) in [
+            (
+                "token_uri",
+                "https://oauth2.googleapis.com/token",
+                "https://evil.example/token",
+            ),
+            (
+                "token_uri",
+                "https://oauth2.googleapis.com/token",
+                "http://oauth2.googleapis.com/token",
+            ),
+            (
+                "token_uri",
+                "https://oauth2.googleapis.com/token",
+                "http://0.0.0.0:9/token",
+            ),
+            (
+                "token_uri",
+                "https://oauth2.googleapis.com/token",
+                "http://localhost:9/token",
+            ),
+            (
+                "auth_uri",
+                "https://accounts.google.com/o/oauth2/auth",
+                "https://accounts.google.com.evil.example/auth",
+            ),
+        ] {
+            let file = INSTALLED.replace(from, to);
+            let e = Client::parse(file.as_bytes()).unwrap_err();
+            assert!(
+                e.starts_with(&format!("\"installed.{field}\" points at {to}")),
+                "{e}"
+            );
+        }
+        // Google's hosts, and this computer (the stand-in), are fine.
+        for to in [
+            "https://www.googleapis.com/oauth2/v4/token",
+            "http://127.0.0.1:9/token",
+            "http://[::1]:9/token",
+        ] {
+            let file = INSTALLED.replace("https://oauth2.googleapis.com/token", to);
+            assert_eq!(Client::parse(file.as_bytes()).unwrap().token_uri, to);
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ mod settings;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use client::{Client, ClientKind, ClientSecret, import_client_file};
+pub use client::{Client, ClientSecret, import_client_file};
 pub use paths::Paths;
 pub use settings::{EndpointOverrides, Endpoints, Quota, Settings};
 

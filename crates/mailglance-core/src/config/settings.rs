@@ -176,12 +176,30 @@ impl Settings {
     }
 }
 
+/// An endpoint from `settings.json`: https anywhere, plain http only to this computer
+/// (a loopback literal: 127.0.0.0/8 or `::1`), since tokens travel to it.
 pub(super) fn check_http_url(uri: &str) -> std::result::Result<(), String> {
     let parsed = url::Url::parse(uri).map_err(|e| format!("is not a URL ({e})"))?;
-    if !matches!(parsed.scheme(), "https" | "http") {
-        return Err("is not an http(s) URL".into());
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback_literal(&parsed) => Ok(()),
+        "http" => Err(format!(
+            "is plain http to {}, which is not this computer: tokens would travel \
+             unencrypted; use https, or 127.0.0.1 for a local stand-in",
+            parsed.host_str().unwrap_or("no host")
+        )),
+        _ => Err("is not an http(s) URL".into()),
     }
-    Ok(())
+}
+
+/// Whether `url`'s host is a loopback IP literal (a name like `localhost` can resolve
+/// anywhere, so it is not one).
+pub(super) fn is_loopback_literal(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -211,6 +229,15 @@ mod tests {
     fn a_bad_settings_file_names_the_field() {
         let e = Settings::parse(br#"{"endpoints": {"token": "nope"}}"#).unwrap_err();
         assert!(e.starts_with("\"endpoints.token\" is not a URL"), "{e}");
+        let e = Settings::parse(br#"{"endpoints": {"gmail": "http://0.0.0.0:9/"}}"#).unwrap_err();
+        assert!(
+            e.starts_with(
+                "\"endpoints.gmail\" is plain http to 0.0.0.0, which is not this computer"
+            ),
+            "{e}"
+        );
+        let fine = br#"{"endpoints": {"gmail": "https://gmail.example.net/", "token": "http://[::1]:9/t"}}"#;
+        assert!(Settings::parse(fine).is_ok());
         let e = Settings::parse(br#"{"endpoint": {}}"#).unwrap_err();
         assert!(e.contains("unknown field"), "{e}");
     }

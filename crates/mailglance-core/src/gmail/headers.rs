@@ -97,6 +97,29 @@ pub fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Text fit for a screen or a terminal: C0 and C1 controls and DEL (NUL, escape, bell
+/// among them) become spaces, then runs of whitespace collapse to one. Bidi controls
+/// stay (right-to-left text needs them); the window isolates each field.
+pub fn displayable(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    collapse_whitespace(&spaced)
+}
+
+/// As [`displayable`], without the bidi embedding, override and isolate controls and the
+/// direction marks: in a sender's name or address they can only disguise it
+/// ("Mallory \u{202E}gnp.exe" shows as "Mallory exe.png").
+pub fn without_bidi_controls(text: &str) -> String {
+    let kept: String = text.chars().filter(|c| !is_bidi_control(*c)).collect();
+    displayable(&kept)
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Decodes RFC 2047 encoded-words (`=?UTF-8?B?...?=`, `=?ISO-8859-1?Q?...?=`); whitespace
 /// between two adjacent encoded-words is dropped, as the RFC says. Words in another
 /// charset, or that do not decode, stay as written.

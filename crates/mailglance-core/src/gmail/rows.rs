@@ -9,7 +9,9 @@
 use serde::Serialize;
 
 use super::api::{ApiLabel, Message};
-use super::headers::{collapse_whitespace, decode_encoded_words, decode_entities, parse_from};
+use super::headers::{
+    decode_encoded_words, decode_entities, displayable, parse_from, without_bidi_controls,
+};
 
 /// `UNREAD`: the message has not been read.
 pub const UNREAD: &str = "UNREAD";
@@ -91,9 +93,15 @@ pub fn is_system_label(id: &str) -> bool {
 /// The list row for a message fetched with `format=metadata`.
 pub fn row_from(message: &Message) -> Row {
     let (from_name, from_address) = message.header("From").map(parse_from).unwrap_or_default();
+    // No control character reaches a screen or a terminal; no bidi control disguises
+    // who a message is from.
+    let from_name = from_name
+        .map(|n| without_bidi_controls(&n))
+        .filter(|n| !n.is_empty());
+    let from_address = without_bidi_controls(&from_address);
     let subject = message
         .header("Subject")
-        .map(|s| collapse_whitespace(&decode_encoded_words(s)))
+        .map(|s| displayable(&decode_encoded_words(s)))
         .filter(|s| !s.is_empty());
     let mut row = Row {
         id: message.id.clone(),
@@ -101,7 +109,7 @@ pub fn row_from(message: &Message) -> Row {
         from_name,
         from_address,
         subject,
-        snippet: decode_entities(&message.snippet),
+        snippet: displayable(&decode_entities(&message.snippet)),
         date_ms: message
             .internal_date
             .as_deref()
@@ -142,10 +150,10 @@ pub fn label_from(label: &ApiLabel) -> Label {
     };
     Label {
         id: label.id.clone(),
-        name: if label.name.is_empty() {
+        name: if label.name.trim().is_empty() {
             label.id.clone()
         } else {
-            label.name.clone()
+            displayable(&label.name)
         },
         kind,
         unread: label.messages_unread.and_then(|n| u64::try_from(n).ok()),
@@ -221,6 +229,39 @@ mod tests {
             row_from(&message(&[("Subject", "Tom &amp; Jerry")], &[], "")).subject,
             Some("Tom &amp; Jerry".into())
         );
+    }
+
+    #[test]
+    fn no_control_character_reaches_the_row_and_no_bidi_control_disguises_the_sender() {
+        let row = row_from(&message(
+            &[
+                (
+                    "From",
+                    "\"Mallory \u{202E}gnp.exe\" <mallory\u{202E}@example.com>",
+                ),
+                (
+                    "Subject",
+                    "Invoice\u{0}\u{1b}[31m red\u{7}\u{9b} \u{202E}overdue",
+                ),
+            ],
+            &[],
+            "line\u{0}one\r\nline two &amp;\u{85}",
+        ));
+        assert_eq!(row.from_name.as_deref(), Some("Mallory gnp.exe"));
+        assert_eq!(row.from_address, "mallory@example.com");
+        // Controls become spaces; a right-to-left override in a subject stays (the window
+        // isolates the field, so it cannot reach the snippet).
+        assert_eq!(
+            row.subject.as_deref(),
+            Some("Invoice [31m red \u{202E}overdue")
+        );
+        assert_eq!(row.snippet, "line one line two &");
+        let label = label_from(&ApiLabel {
+            id: "Label_9".into(),
+            name: "Bad\u{0}name".into(),
+            ..ApiLabel::default()
+        });
+        assert_eq!(label.name, "Bad name");
     }
 
     #[test]

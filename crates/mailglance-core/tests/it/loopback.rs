@@ -32,8 +32,33 @@ fn get(addr: SocketAddr, target: &str) -> String {
     )
 }
 
+/// As a browser does with the real reply: GET it, then the page it redirects to. The
+/// redirect's `Location`, and the status line of that page.
+fn browse(addr: SocketAddr, target: &str) -> (String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(
+        format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let reply = String::from_utf8_lossy(&out).into_owned();
+    assert!(reply.starts_with("HTTP/1.1 303"), "{reply}");
+    let location = reply
+        .lines()
+        .find_map(|l| l.strip_prefix("location: "))
+        .expect("a Location")
+        .to_owned();
+    (location.clone(), get(addr, &location))
+}
+
+const ISSUER: &str = "https://accounts.google.com";
+
 async fn listener() -> Listener {
-    Listener::bind(CsrfToken::new(STATE.into())).await.unwrap()
+    Listener::bind(CsrfToken::new(STATE.into()), Some(ISSUER.into()))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -70,7 +95,9 @@ async fn idle_connections_favicon_and_junk_do_not_block_the_real_reply() {
         assert!(get(addr, "/?state=forged&code=attacker-code").contains("400"));
         assert!(get(addr, "/?code=no-state").contains("400"));
         // The real reply, while the idle connection is still open.
-        assert!(get(addr, &format!("/?state={STATE}&code=the-code&scope=x")).contains("200"));
+        let (location, page) = browse(addr, &format!("/?state={STATE}&code=the-code&scope=x"));
+        assert!(!location.contains("the-code"), "{location}");
+        assert!(page.contains("200"), "{page}");
     });
     let code = waiting
         .await
@@ -87,10 +114,12 @@ async fn access_denied_ends_the_flow_with_denied() {
     let addr = l.addr();
     let waiting = tokio::spawn(l.wait(Duration::from_secs(20), std::future::pending()));
     let page = tokio::task::spawn_blocking(move || {
-        get(addr, &format!("/?error=access_denied&state={STATE}"))
+        browse(addr, &format!("/?error=access_denied&state={STATE}"))
     });
     assert!(matches!(waiting.await.unwrap(), Err(Error::Denied)));
-    assert!(page.await.unwrap().contains("200"));
+    let (location, page) = page.await.unwrap();
+    assert_eq!(location, "/done?outcome=cancelled");
+    assert!(page.contains("200"));
 }
 
 #[tokio::test]
@@ -100,7 +129,11 @@ async fn a_denial_with_the_wrong_state_is_ignored() {
     let waiting = tokio::spawn(l.wait(Duration::from_secs(20), std::future::pending()));
     tokio::task::spawn_blocking(move || {
         assert!(get(addr, "/?error=access_denied&state=forged").contains("400"));
-        assert!(get(addr, &format!("/?state={STATE}&code=ok")).contains("200"));
+        assert!(
+            browse(addr, &format!("/?state={STATE}&code=ok"))
+                .1
+                .contains("200")
+        );
     })
     .await
     .unwrap();
@@ -111,7 +144,8 @@ async fn a_denial_with_the_wrong_state_is_ignored() {
 async fn after_the_first_reply_the_port_is_closed() {
     let l = listener().await;
     let addr = l.addr();
-    let first = tokio::task::spawn_blocking(move || get(addr, &format!("/?state={STATE}&code=1")));
+    let first =
+        tokio::task::spawn_blocking(move || browse(addr, &format!("/?state={STATE}&code=1")).1);
     let code = l
         .wait(Duration::from_secs(20), std::future::pending())
         .await
@@ -132,4 +166,48 @@ async fn the_wait_times_out_and_releases_the_port() {
         .unwrap_err();
     assert!(matches!(e, Error::TimedOut { .. }));
     std::net::TcpListener::bind(addr).expect("the port is released");
+}
+
+#[tokio::test]
+async fn the_code_leaves_the_address_bar_for_a_page_that_says_signed_in() {
+    let l = listener().await;
+    let addr = l.addr();
+    let waiting = tokio::spawn(l.wait(Duration::from_secs(20), std::future::pending()));
+    let (location, page) = tokio::task::spawn_blocking(move || {
+        browse(
+            addr,
+            &format!("/?state={STATE}&code=secret-code&iss={ISSUER}"),
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(location, "/done?outcome=signed-in");
+    assert!(page.contains("200"), "{page}");
+    assert_eq!(waiting.await.unwrap().unwrap().secret(), "secret-code");
+}
+
+#[tokio::test]
+async fn a_reply_naming_another_issuer_is_refused_as_a_mix_up() {
+    let l = listener().await;
+    let addr = l.addr();
+    let waiting = tokio::spawn(l.wait(Duration::from_secs(20), std::future::pending()));
+    let (location, _) = tokio::task::spawn_blocking(move || {
+        browse(
+            addr,
+            &format!("/?state={STATE}&code=their-code&iss=https%3A%2F%2Fevil.example"),
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(location, "/done?outcome=failed");
+    match waiting.await.unwrap() {
+        Err(Error::AuthorizationFailed { error, description }) => {
+            assert_eq!(error, "invalid_issuer");
+            assert!(
+                description.contains("https://evil.example"),
+                "{description}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -12,3 +12,4 @@ mod gmail;
 mod keychain;
 mod loopback;
 mod sync;
+mod trust;

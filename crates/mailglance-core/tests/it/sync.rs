@@ -56,7 +56,14 @@ async fn a_message_read_in_gmail_shows_as_read_after_one_sync() {
 #[tokio::test]
 async fn a_message_starred_or_labelled_in_gmail_shows_so_after_one_sync() {
     let (f, app, account, rows) = synced().await;
-    let (a, b) = (rows[0].id.clone(), rows[1].id.clone());
+    // The demo mailbox follows the clock: pick rows the change is new for.
+    let a = rows.iter().find(|r| !r.starred).unwrap().id.clone();
+    let b = rows
+        .iter()
+        .find(|r| r.id != a && !r.labels.contains(&"Label_4".to_owned()))
+        .unwrap()
+        .id
+        .clone();
     let control = f.standin.mailbox_control();
     control.star(ANA, &a).unwrap();
     control.add_label(ANA, &b, "Label_4").unwrap();
