@@ -131,7 +131,15 @@ async fn a_right_to_left_override_stays_in_its_field_and_cannot_disguise_the_sen
         )
         .unwrap();
     app.click("#refresh").await;
-    app.wait_text_containing("#list", "Mallory").await;
+    // Polled with a script: WebKitWebDriver's element text of the list never showed
+    // this row (its innerText did), so the row is looked for by id.
+    let shown = format!("return document.getElementById('row-{id}') !== null;");
+    for _ in 0..300 {
+        if app.client.execute(&shown, vec![]).await.unwrap() == serde_json::json!(true) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let fields = app
         .client
         .execute(
