@@ -51,6 +51,7 @@ function showError(error, retry) {
     client_file_missing: { label: t('action.chooseFile'), run: importClient },
     client_file_invalid: { label: t('action.chooseFile'), run: importClient },
     sign_in_denied: { label: t('action.tryAgain'), run: () => signIn() },
+    scope_not_granted: { label: t('action.signInAgain'), run: () => signIn() },
     sign_in_timed_out: { label: t('action.tryAgain'), run: () => signIn() },
     sign_in_failed: { label: t('action.tryAgain'), run: () => signIn(error.email) },
   };

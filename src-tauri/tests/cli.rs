@@ -201,6 +201,7 @@ async fn login_with_no_browser_prints_a_link_that_signs_in_when_followed() {
         account: Some(ANA.into()),
         deny: false,
         follow_redirect: true,
+        untick: Vec::new(),
     };
     mailglance_standin::browse(&link, &options).await.unwrap();
     let out = tokio::task::spawn_blocking(move || child.wait_with_output())

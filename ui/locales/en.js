@@ -41,6 +41,7 @@ export default {
   "action.tryAgain": "Try again",
   "error.signIn": "Signing in did not work.",
   "error.sign_in_denied": "Sign-in was cancelled in the browser, so Mailglance cannot read your mail.",
+  "error.scope_not_granted": "Mailglance can't read your mail list: you left “Read your email” unticked on Google's page. Sign in again and tick it.",
   "error.sign_in_timed_out": "No answer came from the browser in time.",
   "error.sign_in_failed": "Google could not complete the sign-in.",
   "error.auth_required": "Your sign-in for {email} has ended. Sign in again to see its mail.",

@@ -41,6 +41,7 @@ export default {
   "action.tryAgain": "Réessayer",
   "error.signIn": "La connexion n’a pas abouti.",
   "error.sign_in_denied": "La connexion a été annulée dans le navigateur : Mailglance ne peut pas lire vos messages.",
+  "error.scope_not_granted": "Mailglance ne peut pas lire la liste de vos messages : la case « Lire vos e-mails » est restée décochée sur la page de Google. Reconnectez-vous et cochez-la.",
   "error.sign_in_timed_out": "Le navigateur n’a pas répondu à temps.",
   "error.sign_in_failed": "Google n’a pas pu terminer la connexion.",
   "error.auth_required": "Votre connexion pour {email} a pris fin. Reconnectez-vous pour voir ses messages.",

@@ -41,6 +41,7 @@ export default {
   "action.tryAgain": "Spróbuj ponownie",
   "error.signIn": "Logowanie się nie powiodło.",
   "error.sign_in_denied": "Logowanie anulowano w przeglądarce, więc Mailglance nie może czytać Twojej poczty.",
+  "error.scope_not_granted": "Mailglance nie może odczytać listy Twoich wiadomości: na stronie Google pole „Czytanie poczty” pozostało niezaznaczone. Zaloguj się ponownie i zaznacz je.",
   "error.sign_in_timed_out": "Przeglądarka nie odpowiedziała na czas.",
   "error.sign_in_failed": "Google nie mogło dokończyć logowania.",
   "error.auth_required": "Logowanie na {email} wygasło. Zaloguj się ponownie, aby zobaczyć pocztę.",

@@ -80,6 +80,7 @@ async fn main() {
             account: Some(BIG_ACCOUNT.into()),
             deny: false,
             follow_redirect: true,
+            untick: Vec::new(),
         };
         mailglance_standin::browse(&url, &options)
             .await

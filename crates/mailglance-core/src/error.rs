@@ -62,6 +62,7 @@ impl Error {
             Error::Keychain(keychain::Error::Refused { .. }) => "keychain_refused",
             Error::Auth(e) => match e {
                 auth::Error::Denied => "sign_in_denied",
+                auth::Error::ScopeNotGranted => "scope_not_granted",
                 auth::Error::Cancelled => "sign_in_cancelled",
                 auth::Error::TimedOut { .. } => "sign_in_timed_out",
                 auth::Error::SignInAgain { .. } => "auth_required",

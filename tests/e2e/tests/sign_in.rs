@@ -144,6 +144,26 @@ async fn denying_consent_shows_a_banner_with_try_again() {
     standin.shutdown().await;
 }
 
+#[tokio::test]
+async fn gmail_left_unticked_shows_a_banner_with_sign_in_again() {
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    let browser = standin_binary();
+    let home = home_for(&standin, &[browser.to_str().unwrap()]);
+    let untick = Launch::default().env(
+        "STANDIN_BROWSE_UNTICK",
+        "https://www.googleapis.com/auth/gmail.readonly",
+    );
+    let app = App::start_in(home, untick).await;
+    app.click("#sign-in").await;
+    let text = app.wait_text_containing("#banner-text", "unticked").await;
+    assert!(text.contains("Sign in again and tick it"), "{text}");
+    assert_eq!(app.wait_text("#banner-action").await, "Sign in again");
+    app.wait_visible("#welcome").await;
+    app.screenshot("sign-in-gmail-unticked").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
 // Two workers: the stand-in must keep serving while the command line waits on it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_in_from_the_command_line_the_window_opens_on_mail_with_no_click() {

@@ -9,7 +9,8 @@ use reqwest::redirect::Policy;
 use url::Url;
 
 use crate::consent::{
-    CONSENT_PATH, FIELD_ACCOUNT, FIELD_DECISION, FIELD_REQUEST, checked_account, hidden_value,
+    CONSENT_PATH, FIELD_ACCOUNT, FIELD_DECISION, FIELD_REQUEST, FIELD_SCOPE, checked_account,
+    hidden_value, scope_boxes,
 };
 
 /// What the scripted person does.
@@ -21,6 +22,9 @@ pub struct BrowseOptions {
     pub deny: bool,
     /// GET the final redirect (the app's loopback URL), as a browser would.
     pub follow_redirect: bool,
+    /// Scopes left unticked on the consent page (granular consent); the others are
+    /// ticked, as a person who reads and agrees does.
+    pub untick: Vec<String>,
 }
 
 /// Where the flow ended.
@@ -134,11 +138,19 @@ pub async fn browse(auth_url: &str, options: &BrowseOptions) -> Result<BrowseOut
             .clone()
             .or_else(|| checked_account(&html))
             .unwrap_or_default();
-        let form = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair(FIELD_REQUEST, &request)
-            .append_pair(FIELD_ACCOUNT, &account)
-            .append_pair(FIELD_DECISION, if options.deny { "deny" } else { "allow" })
-            .finish();
+        let form = {
+            // Not Send: built and finished before the next await.
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair(FIELD_REQUEST, &request)
+                .append_pair(FIELD_ACCOUNT, &account)
+                .append_pair(FIELD_DECISION, if options.deny { "deny" } else { "allow" });
+            for scope in scope_boxes(&html) {
+                if !options.untick.contains(&scope) {
+                    form.append_pair(FIELD_SCOPE, &scope);
+                }
+            }
+            form.finish()
+        };
         let action = url.join(CONSENT_PATH).map_err(|_| BrowseError::BadUrl {
             url: url.to_string(),
         })?;

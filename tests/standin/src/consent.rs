@@ -16,6 +16,8 @@ pub(crate) const FIELD_REQUEST: &str = "request";
 pub(crate) const FIELD_ACCOUNT: &str = "account";
 /// The button pressed: `allow` or `deny`.
 pub(crate) const FIELD_DECISION: &str = "decision";
+/// The consent form's field for a ticked scope (one per box).
+pub(crate) const FIELD_SCOPE: &str = "scope";
 
 /// What a scope lets the app do, in the words Google's consent screen uses.
 pub(crate) fn describe_scope(scope: &str) -> String {
@@ -82,10 +84,18 @@ pub(crate) fn consent_page(
     }
     html.push_str("</fieldset>\n<p>This will allow Mailglance to:</p>\n<ul>\n");
     for scope in scopes {
-        html.push_str(&format!(
-            "<li>{}</li>\n",
-            escape_html(&describe_scope(scope))
-        ));
+        let text = escape_html(&describe_scope(scope));
+        if is_identity_scope(scope) {
+            html.push_str(&format!("<li>{text}</li>\n"));
+        } else {
+            // Google's granular consent: each other scope has its own box, unticked
+            // until the person ticks it.
+            html.push_str(&format!(
+                "<li><label><input type=\"checkbox\" name=\"{FIELD_SCOPE}\" value=\"{}\"> \
+                 {text}</label></li>\n",
+                escape_html(scope)
+            ));
+        }
     }
     html.push_str(&format!(
         "</ul>\n<button type=\"submit\" name=\"{FIELD_DECISION}\" value=\"deny\">Deny</button>\
@@ -110,6 +120,19 @@ pub(crate) fn hidden_value(html: &str, name: &str) -> Option<String> {
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')?;
     Some(unescape(&html[start..start + end]))
+}
+
+/// The scopes that have a box on a consent page (for the scripted browser).
+pub(crate) fn scope_boxes(html: &str) -> Vec<String> {
+    html.lines()
+        .filter(|l| l.contains(&format!("name=\"{FIELD_SCOPE}\"")))
+        .filter_map(|l| hidden_value(l, FIELD_SCOPE))
+        .collect()
+}
+
+/// `openid`, `email` and `profile`: granted with the sign-in itself, no box of their own.
+pub(crate) fn is_identity_scope(scope: &str) -> bool {
+    scope == "openid" || scope.ends_with("/userinfo.email") || scope.ends_with("/userinfo.profile")
 }
 
 /// The account radio that is checked.

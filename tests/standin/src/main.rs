@@ -7,7 +7,8 @@
 //! standin browse URL [--account EMAIL] [--deny] [--no-follow]
 //! standin URL                      (same as `browse URL`, so it can be `$BROWSER`)
 //! ```
-//! As `$BROWSER`, `STANDIN_BROWSE_ACCOUNT` and `STANDIN_BROWSE_DENY=1` choose the answer.
+//! As `$BROWSER`, `STANDIN_BROWSE_ACCOUNT` and `STANDIN_BROWSE_DENY=1` choose the answer;
+//! `STANDIN_BROWSE_UNTICK` names scopes (space-separated) left unticked on the consent page.
 //! Argument parsing is by hand: a dozen flags do not justify another dependency.
 
 use std::io::Write;
@@ -56,6 +57,9 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
                 .filter(|s| !s.is_empty()),
             deny: std::env::var("STANDIN_BROWSE_DENY").is_ok_and(|v| v == "1"),
             follow_redirect: true,
+            untick: std::env::var("STANDIN_BROWSE_UNTICK")
+                .map(|v| v.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default(),
         };
         while let Some(arg) = args.next() {
             match arg.as_str() {

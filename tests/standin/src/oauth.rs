@@ -350,6 +350,22 @@ pub(crate) fn consent_answer(state: &State, form: &Pairs) -> (Option<String>, Re
         );
     };
     let email = account.email.clone();
+    // Granular consent: the identity scopes, and those whose box was ticked.
+    let ticked: Vec<&str> = form
+        .iter()
+        .filter(|(k, _)| k == consent::FIELD_SCOPE)
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let granted: Vec<String> = pending
+        .scopes
+        .iter()
+        .filter(|s| consent::is_identity_scope(s) || ticked.contains(&s.as_str()))
+        .cloned()
+        .collect();
+    let pending = PendingAuth {
+        scopes: granted,
+        ..pending
+    };
     (Some(email.clone()), approve(state, &pending, &email))
 }
 

@@ -21,13 +21,11 @@ use serde::Deserialize;
 use super::{Error, Result};
 use crate::config::{Client, Endpoints};
 
+/// The one scope Mailglance cannot work without.
+pub const GMAIL_READONLY: &str = "https://www.googleapis.com/auth/gmail.readonly";
+
 /// The scopes Mailglance asks for: read-only Gmail, and who the user is.
-pub const SCOPES: [&str; 4] = [
-    "https://www.googleapis.com/auth/gmail.readonly",
-    "openid",
-    "email",
-    "profile",
-];
+pub const SCOPES: [&str; 4] = [GMAIL_READONLY, "openid", "email", "profile"];
 
 /// How long one request to Google may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -52,6 +50,21 @@ pub struct Tokens {
     pub expires_in: Option<Duration>,
     /// A refresh token, when the server sent one.
     pub refresh: Option<RefreshToken>,
+    /// The scopes granted, when the server said (Google does: `scope`).
+    pub scopes: Option<Vec<String>>,
+}
+
+impl Tokens {
+    /// Whether the grant lets Mailglance read the mail list. A reply that does not say
+    /// is taken at its word; one that lists scopes without Gmail is not (the person
+    /// unticked it on the consent page).
+    pub fn can_read_mail(&self) -> bool {
+        self.scopes.as_ref().is_none_or(|granted| {
+            granted
+                .iter()
+                .any(|s| s == GMAIL_READONLY || s == "https://mail.google.com/")
+        })
+    }
 }
 
 /// Who signed in, from the userinfo endpoint.
@@ -158,7 +171,9 @@ impl Google {
             .authorize_url(|| state)
             .add_scopes(SCOPES.iter().map(|s| Scope::new((*s).to_owned())))
             .set_pkce_challenge(challenge)
-            .add_extra_param("access_type", "offline");
+            .add_extra_param("access_type", "offline")
+            // What was granted before stays granted: a second consent adds, never narrows.
+            .add_extra_param("include_granted_scopes", "true");
         if consent {
             request = request.add_extra_param("prompt", "consent");
         }
@@ -267,6 +282,9 @@ fn tokens_from(reply: &oauth2::basic::BasicTokenResponse) -> Tokens {
         access: reply.access_token().clone(),
         expires_in: reply.expires_in(),
         refresh: reply.refresh_token().cloned(),
+        scopes: reply
+            .scopes()
+            .map(|s| s.iter().map(|s| s.to_string()).collect()),
     }
 }
 

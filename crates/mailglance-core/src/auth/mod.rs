@@ -142,6 +142,12 @@ pub enum Error {
         /// The account.
         email: String,
     },
+    /// The person left Gmail unticked on Google's consent page (granular consent): the
+    /// token reply's `scope` has no `gmail.readonly`. Nothing was kept.
+    #[error(
+        "Mailglance can't read your mail list: you left \"Read your email\" unticked on Google's page. Sign in again and tick it"
+    )]
+    ScopeNotGranted,
     /// The stored grant is gone (revoked, expired, password changed): sign in again.
     #[error("your sign-in for {email} has ended (it was revoked or expired): sign in again")]
     SignInAgain {

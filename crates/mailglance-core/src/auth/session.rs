@@ -212,6 +212,10 @@ impl Auth {
             let tokens = google
                 .exchange(reply.code, reply.verifier, &reply.redirect_uri)
                 .await?;
+            if !tokens.can_read_mail() {
+                // Nothing kept: a grant without Gmail is no sign-in for Mailglance.
+                return Err(Error::ScopeNotGranted);
+            }
             let user = google.userinfo(&tokens.access).await?;
             let refresh = match tokens.refresh {
                 Some(new) => {

@@ -187,6 +187,33 @@ async fn denied_consent_ends_the_wait_with_a_clear_message_and_the_app_stays_usa
 }
 
 #[tokio::test]
+async fn gmail_left_unticked_on_the_consent_page_says_so_and_keeps_nothing() {
+    let f = Fixture::new().await;
+    let app = f.app();
+    f.browser.act_as(Person::AllowsWithout(
+        ANA.into(),
+        "https://www.googleapis.com/auth/gmail.readonly".into(),
+    ));
+    let started = app.start_sign_in(None).await.unwrap();
+    // Asked so that what was granted before stays granted.
+    assert_eq!(query(&started.url)["include_granted_scopes"], "true");
+    let e = app.finish_sign_in().await.unwrap_err();
+    assert_eq!(e.kind(), "scope_not_granted");
+    assert!(
+        e.to_string().contains(
+            "you left \"Read your email\" unticked on Google's page. Sign in again and tick it"
+        ),
+        "{e}"
+    );
+    // Nothing kept: no account, no token; and no 403 from Gmail ever asked for.
+    assert!(app.accounts().await.unwrap().is_empty());
+    assert_eq!(f.standin.count(Endpoint::MessagesList), 0);
+    // Signing in again with the box ticked works.
+    let account = f.sign_in(&app, ANA).await;
+    assert!(secret_tool_lookup(&f.service, &account.id).is_some());
+}
+
+#[tokio::test]
 async fn cancel_ends_the_wait_and_releases_the_port() {
     let f = Fixture::new().await;
     let app = std::sync::Arc::new(f.app());

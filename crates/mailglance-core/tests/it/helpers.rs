@@ -16,6 +16,8 @@ use mailglance_standin::{BrowseOptions, Options, StandIn};
 pub enum Person {
     /// Chooses this account and presses Allow.
     Allows(String),
+    /// Chooses this account, leaves this scope unticked, and presses Allow.
+    AllowsWithout(String, String),
     /// Presses Deny.
     Denies,
     /// Never acts (for cancel and timeout tests).
@@ -52,13 +54,19 @@ impl Opener for ScriptedBrowser {
         let options = match self.person.lock().unwrap().clone() {
             Person::Allows(email) => BrowseOptions {
                 account: Some(email),
-                deny: false,
                 follow_redirect: true,
+                ..BrowseOptions::default()
+            },
+            Person::AllowsWithout(email, scope) => BrowseOptions {
+                account: Some(email),
+                follow_redirect: true,
+                untick: vec![scope],
+                ..BrowseOptions::default()
             },
             Person::Denies => BrowseOptions {
-                account: None,
                 deny: true,
                 follow_redirect: true,
+                ..BrowseOptions::default()
             },
             Person::Away => return Ok(()),
         };
