@@ -97,7 +97,7 @@ impl Error {
     /// The account a "Sign in again" action should pre-fill, when there is one.
     pub fn email(&self) -> Option<&str> {
         match self {
-            Error::Auth(auth::Error::SignInAgain { email })
+            Error::Auth(auth::Error::SignInAgain { email, .. })
             | Error::Auth(auth::Error::NoRefreshToken { email }) => Some(email),
             _ => None,
         }
@@ -137,10 +137,20 @@ mod tests {
     fn an_ended_grant_asks_to_sign_in_again_with_the_account() {
         let e = Error::from(auth::Error::SignInAgain {
             email: "ana@example.com".into(),
+            reason: auth::why_ended(Some(0), 8 * 24 * 3600 * 1000),
         });
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["kind"], "auth_required");
         assert_eq!(json["email"], "ana@example.com");
+        // Why, where the person reads the details: the Testing-mode week.
+        let message = json["message"].as_str().unwrap();
+        assert!(message.contains("it was 8 days old"), "{message}");
+        assert!(message.contains("publish the app"), "{message}");
+        assert!(
+            auth::why_ended(Some(0), 6 * 24 * 3600 * 1000).starts_with("it was revoked"),
+            "younger than a week: revoked, password, unused"
+        );
+        assert!(auth::why_ended(None, 0).starts_with("it was revoked"));
     }
 
     #[test]

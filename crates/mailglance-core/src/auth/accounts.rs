@@ -27,6 +27,14 @@ pub struct Account {
     /// The display name, when Google shared it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// When the refresh token in the keychain was issued (epoch ms; never the token):
+    /// a grant that ends at 7 days old is Google's Testing-mode limit.
+    #[serde(
+        default,
+        rename = "tokenIssuedMs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub token_issued_ms: Option<i64>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -143,6 +151,7 @@ mod tests {
             id: "1001".into(),
             email: "ana@example.com".into(),
             name: Some("Ana".into()),
+            token_issued_ms: None,
         }
     }
 
@@ -156,6 +165,7 @@ mod tests {
             id: "1002".into(),
             email: "jean@example.org".into(),
             name: None,
+            token_issued_ms: Some(1_700_000_000_000),
         };
         store.upsert(&jean).unwrap();
         let renamed = Account {
@@ -186,6 +196,7 @@ mod tests {
                                 id: format!("{w}-{i}"),
                                 email: format!("w{w}.{i}@example.com"),
                                 name: None,
+                                token_issued_ms: None,
                             })
                             .unwrap();
                     }

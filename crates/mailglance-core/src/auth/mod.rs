@@ -30,7 +30,7 @@ pub mod tokens;
 
 pub use accounts::{Account, AccountStore};
 pub use google::Google;
-pub use session::{AccountState, AccountView, Auth, SignedOut};
+pub use session::{AccountState, AccountView, Auth, SignedOut, why_ended};
 pub use sign_in::{CommandOpener, Opener, SignInStarted};
 
 use std::path::PathBuf;
@@ -149,10 +149,12 @@ pub enum Error {
     )]
     ScopeNotGranted,
     /// The stored grant is gone (revoked, expired, password changed): sign in again.
-    #[error("your sign-in for {email} has ended (it was revoked or expired): sign in again")]
+    #[error("your sign-in for {email} has ended ({reason}): sign in again")]
     SignInAgain {
         /// The account, for `login_hint`.
         email: String,
+        /// The likely reason, in a sentence's middle.
+        reason: String,
     },
     /// An account id the app does not know.
     #[error("no account with id {id} is signed in here")]

@@ -217,9 +217,11 @@ impl Auth {
                 return Err(Error::ScopeNotGranted);
             }
             let user = google.userinfo(&tokens.access).await?;
+            let mut issued_ms = None;
             let refresh = match tokens.refresh {
                 Some(new) => {
                     self.store_token(&user.id, new).await?;
+                    issued_ms = Some(now_ms());
                     true
                 }
                 None => self.stored_token(&user.id).await?.is_some(),
@@ -235,7 +237,7 @@ impl Auth {
                 pending = self.sign_in.take().ok_or(Error::Cancelled)?;
                 continue;
             }
-            let account = self.remember(&user)?;
+            let account = self.remember(&user, issued_ms)?;
             self.tokens
                 .lock()
                 .await
@@ -244,11 +246,15 @@ impl Auth {
         }
     }
 
-    fn remember(&self, user: &UserInfo) -> Result<Account> {
+    /// Keeps the account, with the time its refresh token was issued (the one before
+    /// when no new token came).
+    fn remember(&self, user: &UserInfo, issued_ms: Option<i64>) -> Result<Account> {
+        let before = self.accounts.load()?.into_iter().find(|a| a.id == user.id);
         let account = Account {
             id: user.id.clone(),
             email: user.email.clone(),
             name: user.name.clone(),
+            token_issued_ms: issued_ms.or(before.and_then(|a| a.token_issued_ms)),
         };
         self.accounts.upsert(&account)?;
         Ok(account)
@@ -268,6 +274,7 @@ impl Auth {
             held.forget(id);
             return Err(Error::SignInAgain {
                 email: account.email,
+                reason: "no sign-in for it is kept in this computer's keychain".into(),
             });
         };
         let tokens = match google.refresh(&refresh).await {
@@ -278,6 +285,7 @@ impl Auth {
                 self.delete_token(id).await?;
                 return Err(Error::SignInAgain {
                     email: account.email,
+                    reason: why_ended(account.token_issued_ms, now_ms()),
                 });
             }
             Err(e) => return Err(e),
@@ -336,4 +344,28 @@ fn view(account: &Account, state: AccountState) -> AccountView {
         name: account.name.clone(),
         state,
     }
+}
+
+/// The likely reason Google ended a grant (its `invalid_grant` does not say): 7 days
+/// after it was issued is the Testing-mode limit of an OAuth client that was never
+/// published; otherwise it was revoked, the password changed, or it lay unused.
+pub fn why_ended(issued_ms: Option<i64>, now_ms: i64) -> String {
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    match issued_ms.map(|t| now_ms.saturating_sub(t) / DAY_MS) {
+        Some(days) if days >= 7 => format!(
+            "it was {days} days old, and Google ends sign-ins after 7 days while the OAuth \
+             client is in Testing: publish the app on the OAuth consent screen in the Google \
+             Cloud console to keep them"
+        ),
+        _ => "it was revoked at myaccount.google.com/permissions, the password was changed, \
+              or it went unused for 6 months"
+            .into(),
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }

@@ -340,6 +340,45 @@ async fn a_revoked_grant_deletes_the_stored_token_and_asks_to_sign_in_again_with
 }
 
 #[tokio::test]
+async fn a_grant_that_ends_after_a_week_names_testing_mode_and_a_younger_one_revocation() {
+    let f = Fixture::new().await;
+    let app = f.app();
+    let account = f.sign_in(&app, ANA).await;
+    let file = f.paths.data_dir.join("accounts.json");
+    let mut kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let issued = kept["accounts"][0]["tokenIssuedMs"]
+        .as_i64()
+        .expect("the time it was issued");
+    assert!(issued > 0);
+    // Young: revoked, password, unused.
+    f.standin.faults().revoke_user(ANA);
+    let e = app.profile(&account.id).await.unwrap_err().to_string();
+    assert!(
+        e.contains("it was revoked at myaccount.google.com/permissions"),
+        "{e}"
+    );
+
+    // Eight days old (the file says so): the Testing-mode week, and how to end it.
+    f.sign_in(&app, ANA).await;
+    let mut kept2: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    kept2["accounts"][0]["tokenIssuedMs"] = (issued - 8 * 24 * 3600 * 1000).into();
+    std::fs::write(&file, kept2.to_string()).unwrap();
+    kept = kept2;
+    assert!(kept["accounts"][0].get("refresh_token").is_none());
+    f.standin.faults().revoke_user(ANA);
+    let e = f.app().profile(&account.id).await.unwrap_err();
+    assert_eq!(e.kind(), "auth_required");
+    let e = e.to_string();
+    assert!(e.contains("it was 8 days old"), "{e}");
+    assert!(
+        e.contains("while the OAuth client is in Testing: publish the app"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
 async fn signing_out_revokes_at_google_and_deletes_the_keychain_entry() {
     let f = Fixture::new().await;
     let app = f.app();
