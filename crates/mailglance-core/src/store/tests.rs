@@ -317,3 +317,29 @@ async fn a_disk_that_fills_up_moves_the_store_to_memory_with_one_note_and_keeps_
     assert!(get(&again, "kept").is_some());
     assert!(get(&again, "m0").is_none());
 }
+
+#[test]
+fn the_window_and_the_command_line_write_one_store_at_the_same_time_without_an_error() {
+    // Two connections to one file, as two processes have: SQLite's locking and the busy
+    // timeout make each writer wait its turn instead of failing with "database is locked".
+    let dir = tempfile::tempdir().unwrap();
+    let window = Store::open(dir.path(), "1234").store;
+    let cli = Store::open(dir.path(), "1234").store;
+    std::thread::scope(|s| {
+        for (name, store) in [("w", &window), ("c", &cli)] {
+            s.spawn(move || {
+                for i in 0..200 {
+                    put(
+                        store,
+                        &[message(
+                            &format!("{name}{i}"),
+                            1_700_000_000_000 + i,
+                            &["INBOX"],
+                        )],
+                    );
+                }
+            });
+        }
+    });
+    assert!(get(&window, "c199").is_some() && get(&cli, "w199").is_some());
+}
