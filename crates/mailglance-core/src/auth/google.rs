@@ -132,7 +132,7 @@ impl Google {
     fn oauth(&self, redirect_uri: Option<&str>) -> Result<OAuthClient> {
         let bad = |what: &str, e: url::ParseError| Error::BadEndpoint {
             endpoint: what.to_owned(),
-            detail: e.to_string(),
+            detail: format!("it is not a valid URL ({e})"),
         };
         let mut c = BasicClient::new(ClientId::new(self.client.client_id.clone()))
             .set_auth_uri(
@@ -303,6 +303,38 @@ enum TokenHttpError {
     Client(#[from] oauth2::HttpClientError<reqwest::Error>),
     #[error("the server answered HTTP {0}")]
     Status(u16),
+    #[error("{0} answered 404 Not Found")]
+    NotFound(String),
+}
+
+/// Tries of one token request when the endpoint answers 5xx or 429, or the connection
+/// breaks after it was made; the waits between them grow from [`TOKEN_BACKOFF`].
+const TOKEN_TRIES: u32 = 3;
+const TOKEN_BACKOFF: Duration = Duration::from_millis(300);
+
+/// The same request again (an `http::Request` is not `Clone`).
+fn copy(request: &oauth2::HttpRequest) -> oauth2::HttpRequest {
+    let mut again = oauth2::HttpRequest::new(request.body().clone());
+    *again.method_mut() = request.method().clone();
+    *again.uri_mut() = request.uri().clone();
+    *again.headers_mut() = request.headers().clone();
+    again
+}
+
+/// Whether a failed try is worth another: server trouble, or a connection that broke
+/// after it was made (reset, closed mid-reply, timed out). A refused connection is not:
+/// nothing listens there, and the person is offline.
+fn worth_retrying(
+    outcome: &std::result::Result<oauth2::HttpResponse, oauth2::HttpClientError<reqwest::Error>>,
+) -> bool {
+    match outcome {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            status >= 500 || status == 429
+        }
+        Err(oauth2::HttpClientError::Reqwest(e)) => !e.is_connect() && !e.is_builder(),
+        Err(_) => false,
+    }
 }
 
 /// Sends a token request; 5xx and 429 become [`TokenHttpError::Status`], so they are
@@ -311,10 +343,24 @@ async fn send(
     http: reqwest::Client,
     request: oauth2::HttpRequest,
 ) -> std::result::Result<oauth2::HttpResponse, TokenHttpError> {
-    let response = oauth2::AsyncHttpClient::call(&http, request).await?;
+    let mut wait = TOKEN_BACKOFF;
+    let mut tries = 1;
+    let response = loop {
+        let outcome = oauth2::AsyncHttpClient::call(&http, copy(&request)).await;
+        if tries == TOKEN_TRIES || !worth_retrying(&outcome) {
+            break outcome?;
+        }
+        tracing::info!(tries, "the token endpoint failed; trying again");
+        tokio::time::sleep(wait).await;
+        wait *= 3;
+        tries += 1;
+    };
     let status = response.status().as_u16();
     if status >= 500 || status == 429 {
         return Err(TokenHttpError::Status(status));
+    }
+    if status == 404 {
+        return Err(TokenHttpError::NotFound(request.uri().to_string()));
     }
     Ok(response)
 }
@@ -338,6 +384,13 @@ fn token_error(
         RequestTokenError::Request(TokenHttpError::Status(status)) => Error::Server {
             what: "token",
             status,
+        },
+        RequestTokenError::Request(TokenHttpError::NotFound(url)) => Error::BadEndpoint {
+            endpoint: "token".into(),
+            detail: format!(
+                "{url} answered 404 Not Found: check \"token_uri\" in the client file, or \
+                 \"endpoints.token\" in settings.json"
+            ),
         },
         RequestTokenError::Request(inner) => {
             let mut detail = inner.to_string();

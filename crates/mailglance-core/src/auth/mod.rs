@@ -48,7 +48,7 @@ pub enum Error {
     #[error(transparent)]
     Keychain(#[from] keychain::Error),
     /// An endpoint in the configuration is not usable.
-    #[error("the {endpoint} endpoint in the configuration is not a valid URL ({detail})")]
+    #[error("the {endpoint} endpoint in the configuration is wrong: {detail}")]
     BadEndpoint {
         /// Which endpoint.
         endpoint: String,

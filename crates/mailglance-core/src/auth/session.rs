@@ -239,9 +239,9 @@ impl Auth {
             }
             let account = self.remember(&user, issued_ms)?;
             self.tokens
-                .lock()
+                .lock(&account.id)
                 .await
-                .keep(&account.id, tokens.access, tokens.expires_in);
+                .keep(tokens.access, tokens.expires_in);
             return Ok(view(&account, AccountState::SignedIn));
         }
     }
@@ -265,13 +265,14 @@ impl Auth {
     /// token. `invalid_grant` deletes the stored token and gives [`Error::SignInAgain`].
     pub async fn access_token(&self, google: &Google, id: &str) -> Result<AccessToken> {
         let account = self.account(id)?;
-        // Held across the refresh, so parallel callers wait for one refresh.
-        let mut held = self.tokens.lock().await;
-        if let Some(token) = held.fresh(id) {
+        // This account's lock, held across the refresh: its parallel callers wait for one
+        // refresh; other accounts do not wait at all.
+        let mut held = self.tokens.lock(id).await;
+        if let Some(token) = held.fresh() {
             return Ok(token);
         }
         let Some(refresh) = self.stored_token(id).await? else {
-            held.forget(id);
+            held.forget();
             return Err(Error::SignInAgain {
                 email: account.email,
                 reason: "no sign-in for it is kept in this computer's keychain".into(),
@@ -281,7 +282,7 @@ impl Auth {
             Ok(t) => t,
             Err(Error::InvalidGrant { .. }) => {
                 tracing::info!(account = %account.email, "the grant has ended; sign in again");
-                held.forget(id);
+                held.forget();
                 self.delete_token(id).await?;
                 return Err(Error::SignInAgain {
                     email: account.email,
@@ -296,7 +297,7 @@ impl Auth {
         {
             self.store_token(id, new).await?;
         }
-        held.keep(id, tokens.access.clone(), tokens.expires_in);
+        held.keep(tokens.access.clone(), tokens.expires_in);
         Ok(tokens.access)
     }
 

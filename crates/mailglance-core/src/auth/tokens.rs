@@ -5,6 +5,7 @@
 //! (`session.rs` and the keychain). Nothing here is ever written anywhere.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use oauth2::AccessToken;
@@ -22,63 +23,75 @@ struct Held {
     expires: Instant,
 }
 
-/// The access tokens held, by account id. Callers hold the lock across a refresh (see
-/// [`AccessTokens::lock`]), so parallel callers wait for one refresh.
+/// The access tokens held, by account id, each behind a lock of its own: callers hold
+/// an account's lock across its refresh ([`AccessTokens::lock`]), so parallel callers for
+/// that account wait for one refresh, and a slow refresh (a keychain prompt, a slow
+/// token endpoint) for one account never stalls the others.
 #[derive(Default)]
 pub struct AccessTokens {
-    held: tokio::sync::Mutex<HashMap<String, Held>>,
+    held: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Held>>>>>,
 }
 
-/// The held tokens, locked.
-pub struct Locked<'a>(tokio::sync::MutexGuard<'a, HashMap<String, Held>>);
+/// One account's token, locked.
+pub struct Locked(tokio::sync::OwnedMutexGuard<Option<Held>>);
 
 impl AccessTokens {
-    /// Locks the tokens (for a check, then a refresh, then a keep).
-    pub async fn lock(&self) -> Locked<'_> {
-        Locked(self.held.lock().await)
+    fn slot(&self, id: &str) -> Arc<tokio::sync::Mutex<Option<Held>>> {
+        self.held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(id.to_owned())
+            .or_default()
+            .clone()
+    }
+
+    /// Locks the account's token (for a check, then a refresh, then a keep).
+    pub async fn lock(&self, id: &str) -> Locked {
+        Locked(self.slot(id).lock_owned().await)
     }
 
     /// Forgets the account's token if it is still `rejected` (a token refreshed in the
     /// meantime is kept).
     pub async fn forget_if(&self, id: &str, rejected: &AccessToken) {
-        let mut held = self.held.lock().await;
+        let mut held = self.lock(id).await;
         if held
-            .get(id)
+            .0
+            .as_ref()
             .is_some_and(|h| h.token.secret() == rejected.secret())
         {
-            held.remove(id);
+            held.forget();
         }
     }
 
     /// Forgets the account's token.
     pub async fn forget(&self, id: &str) {
-        self.held.lock().await.remove(id);
+        self.lock(id).await.forget();
     }
 }
 
-impl Locked<'_> {
-    /// The account's token while it has more than [`REFRESH_MARGIN`] to live.
-    pub fn fresh(&self, id: &str) -> Option<AccessToken> {
+impl Locked {
+    /// The token while it has more than [`REFRESH_MARGIN`] to live.
+    pub fn fresh(&self) -> Option<AccessToken> {
         self.0
-            .get(id)
+            .as_ref()
             .filter(|h| h.expires > Instant::now() + REFRESH_MARGIN)
             .map(|h| h.token.clone())
     }
 
     /// Keeps a token that lives `expires_in` (an hour when the server did not say).
-    pub fn keep(&mut self, id: &str, token: AccessToken, expires_in: Option<Duration>) {
+    pub fn keep(&mut self, token: AccessToken, expires_in: Option<Duration>) {
         // Whatever the server says, a token is kept at most a day (Google's live an hour):
         // no number it sends can overflow the clock.
         let lifetime = expires_in.unwrap_or(DEFAULT_LIFETIME).min(MAX_LIFETIME);
         let expires = Instant::now()
             .checked_add(lifetime)
             .unwrap_or_else(|| Instant::now() + DEFAULT_LIFETIME);
-        self.0.insert(id.to_owned(), Held { token, expires });
+        *self.0 = Some(Held { token, expires });
     }
 
-    /// Forgets the account's token.
-    pub fn forget(&mut self, id: &str) {
-        self.0.remove(id);
+    /// Forgets the token.
+    pub fn forget(&mut self) {
+        *self.0 = None;
     }
 }
 
@@ -89,35 +102,43 @@ mod tests {
     #[tokio::test]
     async fn a_token_close_to_its_end_is_not_handed_out() {
         let tokens = AccessTokens::default();
-        let mut held = tokens.lock().await;
-        held.keep(
-            "a",
-            AccessToken::new("t1".into()),
-            Some(Duration::from_secs(30)),
-        );
-        assert!(held.fresh("a").is_none());
-        held.keep("a", AccessToken::new("t2".into()), None);
-        assert_eq!(held.fresh("a").unwrap().secret(), "t2");
+        let mut held = tokens.lock("a").await;
+        held.keep(AccessToken::new("t1".into()), Some(Duration::from_secs(30)));
+        assert!(held.fresh().is_none());
+        held.keep(AccessToken::new("t2".into()), None);
+        assert_eq!(held.fresh().unwrap().secret(), "t2");
     }
 
     #[tokio::test]
     async fn a_lifetime_beyond_the_clock_does_not_panic() {
         let tokens = AccessTokens::default();
-        let mut held = tokens.lock().await;
-        held.keep("a", AccessToken::new("t".into()), Some(Duration::MAX));
-        assert!(held.fresh("a").is_some());
+        let mut held = tokens.lock("a").await;
+        held.keep(AccessToken::new("t".into()), Some(Duration::MAX));
+        assert!(held.fresh().is_some());
     }
 
     #[tokio::test]
     async fn only_the_rejected_token_is_forgotten_after_a_401() {
         let tokens = AccessTokens::default();
         tokens
-            .lock()
+            .lock("a")
             .await
-            .keep("a", AccessToken::new("new".into()), None);
+            .keep(AccessToken::new("new".into()), None);
         tokens.forget_if("a", &AccessToken::new("old".into())).await;
-        assert!(tokens.lock().await.fresh("a").is_some());
+        assert!(tokens.lock("a").await.fresh().is_some());
         tokens.forget_if("a", &AccessToken::new("new".into())).await;
-        assert!(tokens.lock().await.fresh("a").is_none());
+        assert!(tokens.lock("a").await.fresh().is_none());
+    }
+
+    #[tokio::test]
+    async fn one_accounts_refresh_in_progress_does_not_hold_up_another_account() {
+        let tokens = AccessTokens::default();
+        // Ana's refresh is under way (her lock held, as across a slow keychain prompt).
+        let _ana = tokens.lock("ana").await;
+        let jean = tokio::time::timeout(Duration::from_secs(1), tokens.lock("jean")).await;
+        assert!(jean.is_ok(), "Jean's token waited for Ana's refresh");
+        // Ana's own callers do wait for it.
+        let again = tokio::time::timeout(Duration::from_millis(100), tokens.lock("ana")).await;
+        assert!(again.is_err());
     }
 }

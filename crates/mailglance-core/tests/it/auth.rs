@@ -426,18 +426,62 @@ async fn two_accounts_are_independent_and_signing_out_of_one_leaves_the_other() 
 }
 
 #[tokio::test]
-async fn a_token_endpoint_outage_is_a_server_error_not_a_parse_error() {
+async fn token_endpoint_hiccups_are_tried_again_and_the_refresh_succeeds() {
+    let f = Fixture::new().await;
+    let app = f.app();
+    let account = f.sign_in(&app, ANA).await;
+    for fault in ["503", "429", "closed"] {
+        f.standin.faults().expire_access_tokens();
+        let app = f.app();
+        match fault {
+            "closed" => f.standin.faults().close_mid_reply_next(Endpoint::Token, 1),
+            status => f
+                .standin
+                .faults()
+                .fail_next(Endpoint::Token, 2, status.parse().unwrap()),
+        }
+        let before = f.standin.count(Endpoint::Token);
+        assert!(app.profile(&account.id).await.is_ok(), "after {fault}");
+        let tries = f.standin.count(Endpoint::Token) - before;
+        assert_eq!(tries, if fault == "closed" { 2 } else { 3 }, "{fault}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_endpoint_outage_past_three_tries_is_a_server_error_not_a_parse_error() {
     let f = Fixture::new().await;
     let app = f.app();
     let account = f.sign_in(&app, ANA).await;
     f.standin.faults().expire_access_tokens();
-    f.standin.faults().fail_next(Endpoint::Token, 1, 503);
+    f.standin.faults().fail_next(Endpoint::Token, 3, 503);
+    let before = f.standin.count(Endpoint::Token);
     let e = app.profile(&account.id).await.unwrap_err();
     assert_eq!(e.kind(), "server_error");
     assert!(e.to_string().contains("HTTP 503"), "{e}");
+    assert_eq!(f.standin.count(Endpoint::Token) - before, 3);
     // Nothing was lost: the next try works.
     assert!(app.profile(&account.id).await.is_ok());
     app.sign_out(&account.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_answers_404_is_named_as_the_wrong_endpoint() {
+    let f = Fixture::new().await;
+    let app = f.app();
+    let account = f.sign_in(&app, ANA).await;
+    let wrong = format!("{}o/oauth2/no-such-token", f.standin.base_url());
+    f.set_endpoint("token", &wrong);
+    f.standin.faults().expire_access_tokens();
+    let e = f.app().profile(&account.id).await.unwrap_err();
+    assert_eq!(e.kind(), "settings_invalid");
+    let e = e.to_string();
+    assert!(
+        e.contains(&format!(
+            "the token endpoint in the configuration is wrong: {wrong} answered 404 Not Found"
+        )),
+        "{e}"
+    );
+    assert!(e.contains("endpoints.token"), "{e}");
 }
 
 #[tokio::test]
