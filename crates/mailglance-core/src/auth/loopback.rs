@@ -9,6 +9,12 @@
 //! request to the redirect path with the matching `state` ends the flow. Junk on the port
 //! gets a 400 from hyper, an over-long request a 414, and the flow goes on.
 //!
+//! While it waits it holds up to abuse: a connection has 10 s to send its request head
+//! (a request line sent a byte a second is closed), a head over 64 KiB gets a 431, at
+//! most 32 connections are served at once (past that the oldest is closed for the
+//! newest, so a flood of idle connections cannot keep the browser's reply out), and when
+//! the flow ends every connection is closed with the port.
+//!
 //! The reply is answered with a redirect to `/done`, a page without the code, so the code
 //! does not stay in the browser's history; the listener waits (briefly) for the browser to
 //! fetch it before closing. When the reply carries `iss` (RFC 9207), it must name the
@@ -36,6 +42,15 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
 /// The longest request target accepted; a real reply is a few hundred bytes.
 const MAX_URI_LEN: usize = 8 * 1024;
+
+/// How long a connection may take to send its request head.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections served at once; past this the oldest is closed for the newest.
+pub const MAX_CONNECTIONS: usize = 32;
+
+/// The largest request head read (hyper answers 431 past it).
+const MAX_HEAD: usize = 64 * 1024;
 
 /// What the browser brought back, once `state` matched.
 #[derive(Debug)]
@@ -98,14 +113,7 @@ impl Listener {
         });
         let app = Router::new().fallback(handle).with_state(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let serve = axum::serve(socket, app).with_graceful_shutdown(async {
-                let _ = stopped.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::warn!("the sign-in listener stopped: {e}");
-            }
-        });
+        let server = tokio::spawn(serve(socket, app, stopped));
         Ok(Self {
             addr,
             shared,
@@ -178,6 +186,44 @@ impl Listener {
             }
         }
     }
+}
+
+/// Serves connections until `stopped`, within the limits above; then closes the port and
+/// every connection (in-flight requests get half a second).
+async fn serve(socket: tokio::net::TcpListener, app: Router, mut stopped: oneshot::Receiver<()>) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let mut connections = tokio::task::JoinSet::new();
+    let mut oldest_first = std::collections::VecDeque::new();
+    loop {
+        tokio::select! {
+            _ = &mut stopped => break,
+            Some(_) = connections.join_next() => {}
+            accepted = socket.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                oldest_first.retain(|c: &tokio::task::AbortHandle| !c.is_finished());
+                if oldest_first.len() >= MAX_CONNECTIONS
+                    && let Some(oldest) = oldest_first.pop_front()
+                {
+                    oldest.abort();
+                }
+                let service = TowerToHyperService::new(app.clone());
+                oldest_first.push_back(connections.spawn(async move {
+                    let mut http = hyper::server::conn::http1::Builder::new();
+                    http.timer(TokioTimer::new())
+                        .header_read_timeout(HEADER_TIMEOUT)
+                        .max_buf_size(MAX_HEAD);
+                    let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                }));
+            }
+        }
+    }
+    drop(socket);
+    let _ = tokio::time::timeout(Duration::from_millis(500), async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    connections.shutdown().await;
 }
 
 impl Drop for Listener {

@@ -211,3 +211,152 @@ async fn a_reply_naming_another_issuer_is_refused_as_a_mix_up() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Open file descriptors of this process.
+fn open_files() -> usize {
+    std::fs::read_dir("/proc/self/fd").unwrap().count()
+}
+
+/// Waits until this process's open files are back to `count` (the runtime may take a
+/// moment to drop a socket); the number it settled at.
+async fn settle_to(count: usize) -> usize {
+    for _ in 0..50 {
+        if open_files() <= count {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    open_files()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_idle_connections_do_not_keep_the_reply_out_and_nothing_is_left_open() {
+    let before = open_files();
+    let l = listener().await;
+    let addr = l.addr();
+    let waiting = tokio::spawn(l.wait(Duration::from_secs(30), std::future::pending()));
+    let idle: Vec<TcpStream> = (0..1000)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    // The listener accepts them and closes all but the newest 32.
+    for s in &idle {
+        s.set_nonblocking(true).unwrap();
+    }
+    let mut closed = vec![false; idle.len()];
+    for _ in 0..100 {
+        for (s, c) in idle.iter().zip(closed.iter_mut()) {
+            // Closed by the listener: end of stream; still served: nothing to read yet.
+            *c = *c || matches!((&mut &*s).read(&mut [0u8; 1]), Ok(0));
+        }
+        if closed.iter().filter(|c| !**c).count() <= 32 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let still_open = closed.iter().filter(|c| !**c).count();
+    assert!(still_open <= 32, "{still_open} idle connections still served");
+    let (_, page) =
+        tokio::task::spawn_blocking(move || browse(addr, &format!("/?state={STATE}&code=c1")))
+            .await
+            .unwrap();
+    assert!(page.contains("200"), "{page}");
+    assert_eq!(waiting.await.unwrap().unwrap().secret(), "c1");
+    // The port is closed, and so is every connection the listener had open.
+    assert!(TcpStream::connect(addr).is_err());
+    drop(idle);
+    assert_eq!(settle_to(before).await, before, "descriptors left open");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_line_sent_a_byte_a_second_is_closed_and_a_megabyte_of_headers_refused() {
+    let l = listener().await;
+    let addr = l.addr();
+    let waiting = tokio::spawn(l.wait(Duration::from_secs(60), std::future::pending()));
+    let checks = tokio::task::spawn_blocking(move || {
+        // A megabyte of headers: refused at once (431), the flow goes on.
+        let mut big = TcpStream::connect(addr).unwrap();
+        big.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let head = format!(
+            "GET / HTTP/1.1\r\nHost: {addr}\r\nX-Pad: {}\r\n\r\n",
+            "a".repeat(1 << 20)
+        );
+        let _ = big.write_all(head.as_bytes());
+        let mut reply = Vec::new();
+        let _ = big.read_to_end(&mut reply);
+        let reply = String::from_utf8_lossy(&reply).into_owned();
+        assert!(
+            reply.is_empty() || reply.starts_with("HTTP/1.1 431"),
+            "{reply}"
+        );
+
+        // A byte a second: closed once the head has taken 10 s.
+        let mut slow = TcpStream::connect(addr).unwrap();
+        slow.set_read_timeout(Some(Duration::from_millis(900)))
+            .unwrap();
+        let started = std::time::Instant::now();
+        let line = format!("GET /?state={STATE}&code=slow HTTP/1.1\r\n");
+        let mut closed = None;
+        for byte in line.bytes() {
+            if slow.write_all(&[byte]).is_err() {
+                closed = Some(started.elapsed());
+                break;
+            }
+            let mut buf = [0u8; 512];
+            match slow.read(&mut buf) {
+                Ok(0) => {
+                    closed = Some(started.elapsed());
+                    break;
+                }
+                Ok(_) => {
+                    closed = Some(started.elapsed());
+                    break;
+                }
+                Err(_) => {} // nothing yet: a second passed
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                break;
+            }
+        }
+        let closed = closed.expect("the slow connection was never closed");
+        assert!(
+            closed >= Duration::from_secs(9) && closed < Duration::from_secs(15),
+            "closed after {closed:?}"
+        );
+        // The real reply still completes.
+        browse(addr, &format!("/?state={STATE}&code=real")).1
+    });
+    assert!(checks.await.unwrap().contains("200"));
+    assert_eq!(waiting.await.unwrap().unwrap().secret(), "real");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_request_at_the_end_does_not_keep_the_port_open() {
+    let l = listener().await;
+    let addr = l.addr();
+    let waiting = tokio::spawn(l.wait(Duration::from_secs(30), std::future::pending()));
+    let partial = tokio::task::spawn_blocking(move || {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.write_all(format!("GET /?state={STATE}&co").as_bytes())
+            .unwrap();
+        let (_, page) = browse(addr, &format!("/?state={STATE}&code=done"));
+        assert!(page.contains("200"));
+        s
+    })
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(waiting.await.unwrap().unwrap().secret(), "done");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    // The half-sent request's connection was closed with the port.
+    let mut partial = partial;
+    partial
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    assert!(matches!(partial.read(&mut buf), Ok(0) | Err(_)));
+    assert!(TcpStream::connect(addr).is_err());
+}
