@@ -12,6 +12,8 @@ export class View {
     this.path = $('client-file-path');
     this.env = $('client-file-env');
     this.fileState = $('client-file-state');
+    this.customEndpoints = $('custom-endpoints');
+    this.customEndpointList = $('custom-endpoint-list');
     this.signInButton = $('sign-in');
     this.importButton = $('import-client');
     this.link = $('sign-in-link');
@@ -82,7 +84,20 @@ export class View {
   }
 
   /** Shows the welcome screen with the client file's state. */
-  renderWelcome({ clientFile }) {
+  renderWelcome({ clientFile, customEndpoints }) {
+    // Endpoints that are not Google's, said plainly (kept as they were when not given).
+    if (customEndpoints) {
+      this.customEndpointList.replaceChildren(
+        ...customEndpoints.map(([name, url]) => {
+          const li = document.createElement('li');
+          const code = document.createElement('code');
+          code.textContent = url;
+          li.append(`${name}: `, code);
+          return li;
+        }),
+      );
+      this.customEndpoints.hidden = customEndpoints.length === 0;
+    }
     this.path.textContent = clientFile.path;
     this.env.textContent = clientFile.envVar;
     const messages = {

@@ -163,9 +163,15 @@ async fn login_then_accounts_labels_list_and_logout_work_from_the_command_line_a
         "no keychain entry"
     );
 
-    let (code, accounts, _) = mailglance(&f, &["accounts", "--json"]);
+    let (code, accounts, err) = mailglance(&f, &["accounts", "--json"]);
     assert_eq!(code, 0);
     assert_eq!(accounts[0]["email"], ANA);
+    // Where the tokens go, when it is not Google, is said (on stderr: stdout stays JSON).
+    let token = format!(
+        "mailglance: the token endpoint is not Google's: {}token",
+        f.standin.base_url()
+    );
+    assert!(err.contains(&token), "{err}");
 
     let (code, labels, err) = mailglance(&f, &["labels", "--json"]);
     assert_eq!(code, 0, "{err}");

@@ -14,6 +14,7 @@ export default {
   'welcome.fileReady': 'Client file found. You can sign in.',
   'welcome.fileMissing': 'No client file there yet. Import one to continue.',
   'welcome.fileInvalid': 'This client file cannot be used.',
+  'welcome.customEndpoints': 'Not Google: your settings or client file send sign-in and mail requests to these addresses.',
   'welcome.import': 'Import client_secret.json',
   'welcome.signIn': 'Sign in with Google',
   'welcome.readOnly': 'Mailglance is read-only: it never sends, deletes or changes mail.',

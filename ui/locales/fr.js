@@ -14,6 +14,7 @@ export default {
   'welcome.fileReady': 'Fichier client trouvé. Vous pouvez vous connecter.',
   'welcome.fileMissing': 'Aucun fichier client pour l’instant. Importez-en un pour continuer.',
   'welcome.fileInvalid': 'Ce fichier client est inutilisable.',
+  'welcome.customEndpoints': 'Pas Google : vos réglages ou votre fichier client envoient la connexion et les requêtes de courrier à ces adresses.',
   'welcome.import': 'Importer client_secret.json',
   'welcome.signIn': 'Se connecter avec Google',
   'welcome.readOnly': 'Mailglance est en lecture seule : il n’envoie, ne supprime et ne modifie jamais de courrier.',

@@ -14,6 +14,7 @@ export default {
   'welcome.fileReady': 'Znaleziono plik klienta. Możesz się zalogować.',
   'welcome.fileMissing': 'Nie ma tam jeszcze pliku klienta. Zaimportuj go, aby kontynuować.',
   'welcome.fileInvalid': 'Tego pliku klienta nie można użyć.',
+  'welcome.customEndpoints': 'To nie Google: Twoje ustawienia lub plik klienta wysyłają logowanie i żądania poczty pod te adresy.',
   'welcome.import': 'Importuj client_secret.json',
   'welcome.signIn': 'Zaloguj się przez Google',
   'welcome.readOnly': 'Mailglance tylko odczytuje: nigdy nie wysyła, nie usuwa ani nie zmienia poczty.',

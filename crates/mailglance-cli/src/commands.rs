@@ -66,6 +66,10 @@ pub(crate) async fn logout(app: &App, email: &str) -> Exit {
 
 pub(crate) async fn accounts(app: &App, json: bool) -> Exit {
     let accounts = report(app.accounts().await)?;
+    // Where the tokens go, when it is not Google: never unseen.
+    for (name, url) in app.custom_endpoints() {
+        eprintln!("mailglance: the {name} endpoint is not Google's: {url}");
+    }
     if json {
         println!("{}", json!(accounts));
     } else {

@@ -145,6 +145,29 @@ async fn denying_consent_shows_a_banner_with_try_again() {
 }
 
 #[tokio::test]
+async fn the_welcome_screen_names_the_endpoints_that_are_not_googles() {
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    let browser = standin_binary();
+    let app = App::start_in(
+        home_for(&standin, &[browser.to_str().unwrap()]),
+        Launch::default(),
+    )
+    .await;
+    let text = app.wait_text("#custom-endpoints").await;
+    assert!(text.starts_with("Not Google:"), "{text}");
+    let base = standin.base_url();
+    for name in ["authorization", "token", "revocation", "userinfo", "gmail"] {
+        assert!(
+            text.contains(&format!("{name}: {base}")),
+            "{name} in {text}"
+        );
+    }
+    app.screenshot("welcome-custom-endpoints").await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
 async fn gmail_left_unticked_shows_a_banner_with_sign_in_again() {
     let standin = StandIn::start(Options::default()).await.unwrap();
     let browser = standin_binary();

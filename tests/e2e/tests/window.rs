@@ -14,6 +14,8 @@ async fn the_window_opens_on_the_welcome_screen_with_the_client_file_path() {
     assert_eq!(shown, expected.display().to_string());
     let state = app.wait_text("#client-file-state").await;
     assert!(state.contains("No client file"), "{state}");
+    // Google's own endpoints: nothing to point out.
+    app.wait_hidden("#custom-endpoints").await;
     let sign_in = app
         .client
         .find(fantoccini::Locator::Css("#sign-in"))

@@ -406,7 +406,18 @@ impl App {
             version: env!("CARGO_PKG_VERSION"),
             locale: system_locale(),
             client_file: self.client_file_status(),
+            custom_endpoints: self.custom_endpoints(),
         }
+    }
+
+    /// The endpoints in use that are not Google's, by name.
+    pub fn custom_endpoints(&self) -> Vec<(&'static str, String)> {
+        let config = self.config();
+        let client = config.client().ok();
+        config
+            .settings()
+            .map(|s| s.custom_endpoints(client))
+            .unwrap_or_default()
     }
 
     /// Whether the client file is there and usable.

@@ -30,6 +30,8 @@ pub struct Startup {
     pub locale: String,
     /// The client file's state.
     pub client_file: ClientFileStatus,
+    /// Endpoints in use that are not Google's (the stand-in's, say): `[name, url]` each.
+    pub custom_endpoints: Vec<(&'static str, String)>,
 }
 
 /// The web address of a message in Gmail, for `email`'s session in the browser.

@@ -153,11 +153,43 @@ impl Settings {
 
     /// Google's endpoints, overridden by the client file and then by these settings.
     pub fn endpoints_for(&self, client: &Client) -> Endpoints {
-        let mut out = Endpoints {
+        self.endpoints_over(Endpoints {
             authorization: client.auth_uri.clone(),
             token: client.token_uri.clone(),
             ..Endpoints::default()
+        })
+    }
+
+    /// The endpoints in use that are not Google's own, by their settings name: said on
+    /// the welcome screen and by `mailglance accounts`, so a tampered configuration does
+    /// not go unseen. (Google's two token hosts both count as Google's.)
+    pub fn custom_endpoints(&self, client: Option<&Client>) -> Vec<(&'static str, String)> {
+        let google = Endpoints::default();
+        let used = match client {
+            Some(c) => self.endpoints_for(c),
+            None => self.endpoints_over(google.clone()),
         };
+        let is_google = |url: &str| {
+            url::Url::parse(url).is_ok_and(|u| {
+                u.scheme() == "https"
+                    && u.host_str().is_some_and(|h| {
+                        h == "accounts.google.com" || h.ends_with(".googleapis.com")
+                    })
+            })
+        };
+        [
+            ("authorization", used.authorization),
+            ("token", used.token),
+            ("revocation", used.revocation),
+            ("userinfo", used.userinfo),
+            ("gmail", used.gmail),
+        ]
+        .into_iter()
+        .filter(|(_, url)| !is_google(url))
+        .collect()
+    }
+
+    fn endpoints_over(&self, mut out: Endpoints) -> Endpoints {
         let o = &self.endpoints;
         let set = |slot: &mut String, value: &Option<String>| {
             if let Some(v) = value {
@@ -207,6 +239,18 @@ mod tests {
     use super::*;
     use crate::config::Client;
     use crate::config::tests::INSTALLED;
+
+    #[test]
+    fn only_endpoints_that_are_not_googles_are_named() {
+        let c = Client::parse(INSTALLED.as_bytes()).unwrap();
+        assert!(Settings::default().custom_endpoints(Some(&c)).is_empty());
+        assert!(Settings::default().custom_endpoints(None).is_empty());
+        let s = Settings::parse(br#"{"endpoints": {"gmail": "http://127.0.0.1:9"}}"#).unwrap();
+        assert_eq!(
+            s.custom_endpoints(Some(&c)),
+            vec![("gmail", "http://127.0.0.1:9/".to_owned())]
+        );
+    }
 
     #[test]
     fn endpoints_default_to_google_and_follow_the_client_file_then_settings() {

@@ -254,7 +254,10 @@ async fn a_thousand_idle_connections_do_not_keep_the_reply_out_and_nothing_is_le
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let still_open = closed.iter().filter(|c| !**c).count();
-    assert!(still_open <= 32, "{still_open} idle connections still served");
+    assert!(
+        still_open <= 32,
+        "{still_open} idle connections still served"
+    );
     let (_, page) =
         tokio::task::spawn_blocking(move || browse(addr, &format!("/?state={STATE}&code=c1")))
             .await
