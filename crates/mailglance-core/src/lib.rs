@@ -33,3 +33,6 @@ pub mod gmail;
 pub mod keychain;
 pub mod store;
 pub mod sync;
+
+#[cfg(test)]
+mod hostile_input;

@@ -87,6 +87,26 @@ pub struct AuthorizationRequest {
     pub verifier: PkceCodeVerifier,
 }
 
+/// Who signed in, from a userinfo reply's body. No id or e-mail is [`Error::NoUserId`].
+pub(crate) fn user_info(body: &[u8]) -> Result<UserInfo> {
+    let raw: RawUserInfo =
+        serde_json::from_slice(body).map_err(|_| Error::Malformed { what: "userinfo" })?;
+    let id = raw
+        .sub
+        .or(raw.id)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or(Error::NoUserId)?;
+    let email = raw
+        .email
+        .filter(|s| !s.trim().is_empty())
+        .ok_or(Error::NoUserId)?;
+    Ok(UserInfo {
+        id,
+        email,
+        name: raw.name.filter(|s| !s.trim().is_empty()),
+    })
+}
+
 #[derive(Deserialize)]
 struct RawUserInfo {
     sub: Option<String>,
@@ -233,24 +253,8 @@ impl Google {
                     status: status.as_u16(),
                 });
             }
-            let raw: RawUserInfo = response
-                .json()
-                .await
-                .map_err(|_| Error::Malformed { what: "userinfo" })?;
-            let id = raw
-                .sub
-                .or(raw.id)
-                .filter(|s| !s.trim().is_empty())
-                .ok_or(Error::NoUserId)?;
-            let email = raw
-                .email
-                .filter(|s| !s.trim().is_empty())
-                .ok_or(Error::NoUserId)?;
-            Ok(UserInfo {
-                id,
-                email,
-                name: raw.name.filter(|s| !s.trim().is_empty()),
-            })
+            let body = response.bytes().await.map_err(network_error)?;
+            user_info(&body)
         }
     }
 
@@ -277,7 +281,7 @@ impl Google {
     }
 }
 
-fn tokens_from(reply: &oauth2::basic::BasicTokenResponse) -> Tokens {
+pub(crate) fn tokens_from(reply: &oauth2::basic::BasicTokenResponse) -> Tokens {
     Tokens {
         access: reply.access_token().clone(),
         expires_in: reply.expires_in(),

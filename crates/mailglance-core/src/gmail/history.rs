@@ -66,7 +66,7 @@ pub struct HistoryMessage {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Page {
+pub(crate) struct Page {
     #[serde(default)]
     history: Vec<Record>,
     #[serde(default)]
