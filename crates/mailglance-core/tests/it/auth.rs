@@ -379,6 +379,28 @@ async fn a_grant_that_ends_after_a_week_names_testing_mode_and_a_younger_one_rev
 }
 
 #[tokio::test]
+async fn re_adding_a_signed_in_account_keeps_one_working_sign_in() {
+    // Google's revocation ends the whole grant, every refresh token of the account and
+    // client with it (the stand-in does the same): revoking the token being replaced
+    // would end the new one too. So the old one is dropped from the keychain, not revoked.
+    let f = Fixture::new().await;
+    let app = f.app();
+    let first = f.sign_in(&app, ANA).await;
+    let old = secret_tool_lookup(&f.service, &first.id).unwrap();
+    let again = f.sign_in(&app, ANA).await;
+    assert_eq!(again.id, first.id);
+    let new = secret_tool_lookup(&f.service, &again.id).unwrap();
+    assert_ne!(new, old, "the new refresh token is kept");
+    assert_eq!(app.accounts().await.unwrap().len(), 1);
+    f.standin.faults().expire_access_tokens();
+    assert!(
+        f.app().profile(&again.id).await.is_ok(),
+        "the sign-in works"
+    );
+    assert!(!f.standin.grant_is_revoked(ANA));
+}
+
+#[tokio::test]
 async fn signing_out_revokes_at_google_and_deletes_the_keychain_entry() {
     let f = Fixture::new().await;
     let app = f.app();
