@@ -148,8 +148,6 @@ impl App {
         // Both ring and aws-lc-rs are linked in (see Cargo.toml): pick one, once.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let turn = ONE_WINDOW.lock().await;
-        let port = free_port();
-        let native_port = free_port();
         let service = format!(
             "Mailglance e2e {}",
             home.path().file_name().unwrap().to_string_lossy()
@@ -160,27 +158,40 @@ impl App {
             ("MAILGLANCE_KEYCHAIN_SERVICE".to_owned(), service),
         ];
         env.extend(launch.env);
-        let mut cmd = Command::new("tauri-driver");
-        cmd.args(["--port", &port.to_string()])
-            .args(["--native-port", &native_port.to_string()])
-            .env_remove("MAILGLANCE_CLIENT_FILE")
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::null())
-            .stderr(log_file(home.path()));
-        let driver = cmd.spawn().expect(
-            "tauri-driver did not start: install it with `scripts/setup.sh test` \
-             (cargo install tauri-driver --version '^2' --locked)",
-        );
-        let mut guard = DriverGuard(Some(driver));
-        let url = format!("http://127.0.0.1:{port}");
-        let client = connect(&url, &app_binary()).await;
-        App {
-            client,
-            driver: guard.0.take().unwrap(),
-            home: Some(home),
-            env,
-            _turn: turn,
+        // A port picked free can be taken before tauri-driver binds it (the tests' own
+        // connections use the same range): a driver that gets no session is stopped and
+        // started again on other ports, up to three times, its log kept in the test's.
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            let (port, native_port) = (free_port(), free_port());
+            let mut cmd = Command::new("tauri-driver");
+            cmd.args(["--port", &port.to_string()])
+                .args(["--native-port", &native_port.to_string()])
+                .env_remove("MAILGLANCE_CLIENT_FILE")
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .stdout(Stdio::null())
+                .stderr(log_file(home.path()));
+            let driver = cmd.spawn().expect(
+                "tauri-driver did not start: install it with `scripts/setup.sh test` \
+                 (cargo install tauri-driver --version '^2' --locked)",
+            );
+            let mut guard = DriverGuard(Some(driver));
+            let url = format!("http://127.0.0.1:{port}");
+            match connect(&url, &app_binary(), guard.0.as_mut().unwrap()).await {
+                Ok(client) => {
+                    return App {
+                        client,
+                        driver: guard.0.take().unwrap(),
+                        home: Some(home),
+                        env,
+                        _turn: turn,
+                    };
+                }
+                Err(e) => failures.push(e),
+            }
         }
+        let log = std::fs::read_to_string(home.path().join("app.log")).unwrap_or_default();
+        panic!("no WebDriver session after three tries: {failures:?}\n{log}");
     }
 
     /// The app's process and its WebKit processes: (pid, name, RSS KiB, PSS KiB) each.
@@ -377,20 +388,45 @@ impl App {
 
     /// Closes the window and stops its driver.
     pub async fn quit(mut self) -> tempfile::TempDir {
+        let app = self
+            .process_tree()
+            .iter()
+            .find(|p| p.1 == "mailglance")
+            .map(|p| p.0);
         let _ = self.client.clone().close().await;
         stop(&mut self.driver);
+        // Gone before the next launch over these folders: a window still there would
+        // hold the single-instance name, and the next would hand over to it and exit.
+        if let Some(pid) = app {
+            // Running, not a zombie waiting for its reaper.
+            let alive = || {
+                std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
+                    st.rsplit_once(')')
+                        .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
+                })
+            };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while alive() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
         self.home.take().expect("home is kept until quit")
     }
 }
 
-async fn connect(url: &str, binary: &Path) -> Client {
+/// A WebDriver session on a new window of `binary`, from the tauri-driver at `url`; an
+/// error when `driver` exits or 30 s pass without one.
+async fn connect(url: &str, binary: &Path, driver: &mut Child) -> Result<Client, String> {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
         serde_json::json!({ "application": binary }),
     );
     caps.insert("browserName".into(), "wry".into());
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         match ClientBuilder::rustls()
             .expect("rustls")
@@ -398,12 +434,19 @@ async fn connect(url: &str, binary: &Path) -> Client {
             .connect(url)
             .await
         {
-            Ok(client) => return client,
+            Ok(client) => return Ok(client),
+            Err(e) if matches!(driver.try_wait(), Ok(Some(_))) => {
+                return Err(format!("tauri-driver at {url} exited: {e}"));
+            }
             Err(e) if Instant::now() < deadline => {
                 let _ = e;
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
-            Err(e) => panic!("no WebDriver session from tauri-driver at {url}: {e}"),
+            Err(e) => {
+                return Err(format!(
+                    "no WebDriver session from tauri-driver at {url}: {e}"
+                ));
+            }
         }
     }
 }

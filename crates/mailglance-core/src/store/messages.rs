@@ -240,6 +240,14 @@ pub fn meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
         .optional()
 }
 
+/// Marks a message announced as new mail; false when it already was.
+pub fn announce(conn: &Connection, id: &str, at_ms: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached("INSERT OR IGNORE INTO announced (id, at_ms) VALUES (?1, ?2)")?
+        .execute(rusqlite::params![id, at_ms])?
+        == 1)
+}
+
 /// Sets a value in the `meta` table.
 pub fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(

@@ -34,8 +34,8 @@ use rusqlite::{Connection, OpenFlags};
 pub use labels::{all as labels_all, put as labels_put};
 pub use lists::{StoredList, get as lists_get, keys as lists_keys, put as lists_put};
 pub use messages::{
-    Change, StoredMessage, apply, get as messages_get, meta as meta_get, put as messages_put,
-    search as messages_search, set_meta,
+    Change, StoredMessage, announce, apply, get as messages_get, meta as meta_get,
+    put as messages_put, search as messages_search, set_meta,
 };
 
 /// How long a writer waits for another (the window and the command line) before failing.

@@ -47,13 +47,22 @@ CREATE TABLE meta (
 );
 ";
 
+/// Version 2: the messages already announced as new mail, so none is announced twice,
+/// also across restarts.
+const V2: &str = "
+CREATE TABLE announced (
+    id     TEXT PRIMARY KEY NOT NULL,
+    at_ms  INTEGER NOT NULL
+);
+";
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2)])
 }
 
 /// The schema version this build writes.
 pub fn current() -> usize {
-    1
+    2
 }
 
 /// Why a store's schema cannot be brought to [`current`].

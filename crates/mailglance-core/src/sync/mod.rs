@@ -12,6 +12,7 @@
 //! Pacing lives in the transport (its [`crate::gmail::Budget`]). Not here: tokens (the
 //! caller's [`TokenSource`]), or the window.
 
+pub mod arrivals;
 mod offline;
 
 pub use offline::stored_page;
@@ -23,7 +24,9 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::gmail::api::{Message, MessageList};
-use crate::gmail::{self, Gmail, Label, Page, PageQuery, TokenSource, metadata_path, row_from};
+use crate::gmail::{
+    self, Gmail, Label, Page, PageQuery, Row, TokenSource, metadata_path, row_from,
+};
 use crate::store::{self, Change, Store, StoredList, StoredMessage};
 
 /// The store's key for the `historyId` of the last sync.
@@ -48,6 +51,9 @@ pub struct SyncReport {
     pub units: u64,
     /// Whether the stored `historyId` was too old and what is shown was fetched again.
     pub full: bool,
+    /// New inbox mail to tell the person about, oldest first, each only once ever
+    /// (see `arrivals`).
+    pub arrived: Vec<Row>,
 }
 
 fn as_string<S: serde::Serializer>(v: &u64, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -196,8 +202,12 @@ where
         .history_id
         .filter(|h| h.trim().parse::<u64>().is_ok())
     {
+        // The store is current as of now: mail older than this is never "new".
         store
-            .call(move |c| store::set_meta(c, HISTORY_ID, id.trim()))
+            .call(move |c| {
+                store::set_meta(c, HISTORY_ID, id.trim())?;
+                store::set_meta(c, SYNCED_MS, &now_ms().to_string())
+            })
             .await?;
     }
     Ok(())
@@ -310,14 +320,20 @@ where
         }
     }
     let history_id = changes.history_id;
-    let (added, deleted, changed) = store
+    let candidates = arrivals::candidates(&list);
+    let ((added, deleted, changed), arrived) = store
         .call(move |c| {
             let tx = c.transaction()?;
+            let now = now_ms();
+            let since = store::meta_get(&tx, SYNCED_MS)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(now);
             let counts = store::apply(&tx, &list)?;
+            let arrived = arrivals::take(&tx, &candidates, since, now)?;
             store::set_meta(&tx, HISTORY_ID, &history_id.to_string())?;
-            store::set_meta(&tx, SYNCED_MS, &now_ms().to_string())?;
+            store::set_meta(&tx, SYNCED_MS, &now.to_string())?;
             tx.commit()?;
-            Ok(counts)
+            Ok((counts, arrived))
         })
         .await?;
     if added + deleted + changed > 0 {
@@ -329,8 +345,8 @@ where
         deleted,
         changed,
         history_id,
-        units: 0,
-        full: false,
+        arrived,
+        ..SyncReport::default()
     })
 }
 
@@ -372,12 +388,10 @@ where
         })
         .await?;
     Ok(SyncReport {
-        added: 0,
-        deleted: 0,
         changed: refreshed,
         history_id,
-        units: 0,
         full: true,
+        ..SyncReport::default()
     })
 }
 

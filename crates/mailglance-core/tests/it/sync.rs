@@ -226,6 +226,55 @@ async fn many_changes_come_in_pages_of_history_and_all_apply() {
     assert!(!row(&now, &rows[4].id).unwrap().starred || rows[4].starred);
 }
 
+#[tokio::test]
+async fn new_inbox_mail_is_announced_once_and_archived_spam_or_old_mail_never() {
+    let (f, app, account, _) = synced().await;
+    let control = f.standin.mailbox_control();
+    let now = chrono_now_ms();
+    let arriving = |subject: &str, ms: i64| {
+        Message::arriving(
+            "Marta Nowak <marta.nowak@example.com>",
+            subject,
+            "Hello",
+            ms,
+        )
+    };
+    let new = control
+        .deliver(ANA, arriving("Tomorrow's train", now))
+        .unwrap();
+    let archived = control
+        .deliver(ANA, arriving("Archived at once", now))
+        .unwrap();
+    control.archive(ANA, &archived).unwrap();
+    let spam = control.deliver(ANA, arriving("You won", now)).unwrap();
+    control.add_label(ANA, &spam, "SPAM").unwrap();
+    control
+        .deliver(ANA, arriving("Two days old", now - 2 * 24 * 3600 * 1000))
+        .unwrap();
+    let done = app.sync(&account.id).await.unwrap();
+    assert_eq!(done.added, 4);
+    let subjects: Vec<_> = done
+        .arrived
+        .iter()
+        .map(|r| r.subject.clone().unwrap())
+        .collect();
+    assert_eq!(subjects, ["Tomorrow's train"]);
+    assert_eq!(done.arrived[0].id, new);
+    // Never twice: not on the next sync, nor when it comes back into the inbox after a
+    // restart (the store remembers what was announced)...
+    assert!(app.sync(&account.id).await.unwrap().arrived.is_empty());
+    control.archive(ANA, &new).unwrap();
+    app.sync(&account.id).await.unwrap();
+    control.add_label(ANA, &new, "INBOX").unwrap();
+    assert!(f.app().sync(&account.id).await.unwrap().arrived.is_empty());
+    // ...while mail never announced that comes back into the inbox unread is new.
+    control.remove_label(ANA, &archived, "INBOX").unwrap();
+    control.add_label(ANA, &archived, "INBOX").unwrap();
+    let back = f.app().sync(&account.id).await.unwrap().arrived;
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].id, archived);
+}
+
 fn chrono_now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
