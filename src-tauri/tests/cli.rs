@@ -248,6 +248,7 @@ fn an_unknown_command_or_flag_is_a_usage_error_and_opens_no_window() {
         &["logout"][..],
         &["frobnicate"],
         &["accounts", "--frobnicate"],
+        &["watch", "--interval", "0"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_mailglance"))
             .args(args)

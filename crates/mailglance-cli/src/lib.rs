@@ -9,6 +9,7 @@
 //! mailglance list     [--account EMAIL] [--query Q] [--label L] [--page-token T] [--max N]
 //!                     [--offline] [--json]
 //! mailglance sync     [--account EMAIL] [--json]
+//! mailglance watch    [--account EMAIL|all] [--interval SECONDS] [--json]
 //! mailglance completions bash|zsh|fish
 //! ```
 //!
@@ -115,6 +116,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a line for each new inbox message as it arrives, until Ctrl-C.
+    Watch {
+        /// One account, or `all` (the default): every account signed in here.
+        #[arg(long, value_name = "EMAIL|all")]
+        account: Option<String>,
+        /// Seconds between checks, 1 to 86400 (default 60); each costs 2 quota units an
+        /// account when nothing changed.
+        #[arg(long, value_name = "SECONDS", default_value_t = 60,
+              value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        interval: u64,
+        /// One JSON row a line, with its `account`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -187,6 +202,7 @@ impl Opener for NoBrowser {
 }
 
 mod commands;
+mod watch;
 
 use commands::{Listing, accounts, fail, failed, labels, list, login, logout, sync};
 
@@ -237,6 +253,14 @@ async fn execute(command: Command) -> i32 {
             list(&app, account.as_deref(), label.as_deref(), query, how).await
         }
         Command::Sync { account, json } => sync(&app, account.as_deref(), json).await,
+        Command::Watch {
+            account,
+            interval,
+            json,
+        } => {
+            let every = std::time::Duration::from_secs(interval);
+            watch::watch(&app, account.as_deref(), every, json).await
+        }
         Command::Completions { .. } => Ok(0),
     };
     outcome.unwrap_or_else(|e| e)
