@@ -258,9 +258,11 @@ fn an_unknown_command_or_flag_is_a_usage_error_and_opens_no_window() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
+        // clap's usage, or for a value out of range its "try '--help'".
+        let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            String::from_utf8_lossy(&out.stderr).contains("Usage:"),
-            "{args:?}"
+            err.contains("Usage:") || err.contains("try '--help'"),
+            "{args:?}: {err}"
         );
     }
 }
