@@ -156,6 +156,7 @@ function renderSidebar() {
     .filter((l) => l.kind === 'user')
     .sort((a, b) => a.name.localeCompare(b.name, lang));
   view.renderLabels(system, user, listState.labelId, listState.labels, { stale: listState.labelsStale });
+  view.renderTitle(t('label.INBOX'), byId.get('INBOX')?.unread);
 }
 
 /** The first page for the current label and query; replaces what is shown. */

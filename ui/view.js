@@ -215,6 +215,12 @@ export class View {
     this.storeNote.hidden = false;
   }
 
+  /** The window's title: "Inbox (12) – Mailglance", the inbox's unread count when known. */
+  renderTitle(inbox, unread) {
+    const count = unread ? ` (${new Intl.NumberFormat(lang).format(unread)})` : '';
+    document.title = `${inbox}${count} – Mailglance`;
+  }
+
   /** Whether the window is in front (the person is looking at it). */
   isInFront() { return document.visibilityState === 'visible' && document.hasFocus(); }
 

@@ -305,6 +305,56 @@ async fn the_list_in_dark_french_and_polish() {
 }
 
 #[tokio::test]
+async fn the_window_title_says_the_inbox_unread_count_and_follows_it() {
+    let (standin, app) = signed_in(Launch::default()).await;
+    let unread = |standin: &StandIn| {
+        let mailbox = standin.mailbox();
+        mailbox
+            .account(BIG_ACCOUNT)
+            .unwrap()
+            .label_counts("INBOX")
+            .messages_unread
+    };
+    let title = |n: i32| format!("Inbox ({n}) – Mailglance");
+    let before = unread(&standin);
+    let wait_title = |want: String| {
+        let app = &app;
+        async move {
+            for _ in 0..100 {
+                if app.client.title().await.unwrap() == want {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            panic!(
+                "the title never said {want:?}: {:?}",
+                app.client.title().await
+            );
+        }
+    };
+    wait_title(title(before)).await;
+    // One read in Gmail: after a refresh the title says one fewer.
+    let mailbox = standin.mailbox();
+    let id = mailbox
+        .account(BIG_ACCOUNT)
+        .unwrap()
+        .messages
+        .iter()
+        .find(|m| m.has_label("INBOX") && m.has_label("UNREAD"))
+        .unwrap()
+        .id
+        .clone();
+    standin
+        .mailbox_control()
+        .mark_read(BIG_ACCOUNT, &id)
+        .unwrap();
+    app.click("#refresh").await;
+    wait_title(title(before - 1)).await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_server_outage_shows_a_banner_with_retry_and_retry_brings_the_rows_back() {
     let (standin, app) = signed_in(Launch::default()).await;
     // More failures than the backend's own retries (4 tries with back-off): it gives up.
