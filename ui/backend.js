@@ -40,3 +40,11 @@ export const sync = (accountId) => invoke('sync', { accountId });
 export const forgetStoredMail = () => invoke('forget_stored_mail');
 /** Sentences about the stored mail the person should read. */
 export const notices = () => invoke('notices');
+
+/** Calls `handler(payload)` for each of the app's own events: `synced` after a
+ * background check ({accountId, changed}), `open-message` when a notification is
+ * clicked ({accountId, id}). */
+export function onEvent(name, handler) {
+  const tauri = window.__TAURI__;
+  if (tauri?.event) tauri.event.listen(name, (e) => handler(e.payload));
+}

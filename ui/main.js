@@ -294,10 +294,9 @@ async function openCurrent(row = listState.rows[listState.selected]) {
 }
 
 /** Brings the stored mail up to date (`history.list`, 2 units when nothing changed),
- * then the list and, if they moved, the labels. Offline, what is shown stays. The
- * minute's sync in the background stops there when nothing changed: an idle minute
- * costs 2 units, not 7. */
-async function refresh({ background = false } = {}) {
+ * then the list and, if they moved, the labels. Offline, what is shown stays. (The
+ * checks between refreshes are the app's own: see `onSynced`.) */
+async function refresh() {
   const account = current();
   if (!account) return;
   // Labels are fetched when none are shown, or those shown are not current.
@@ -305,11 +304,6 @@ async function refresh({ background = false } = {}) {
   try {
     const done = await backend.sync(account.id);
     const changed = done.added + done.deleted + done.changed > 0 || done.full;
-    if (background && !changed && labels === 'none' && listState.shownKey === listKey(account)) {
-      view.renderStatus(Date.now());
-      await showNotices();
-      return;
-    }
     // A sync that changed something fetched the labels again and kept them.
     if (changed) labels = 'stored';
   } catch (e) {
@@ -438,15 +432,45 @@ async function load() {
   }
 }
 
-/** Every minute while the window is in front, the list is brought up to date. */
-const SYNC_EVERY_MS = 60_000;
+/**
+ * After the app's own check of an account (every minute in front, every five hidden):
+ * what changed is painted from this computer, in place, with no network call.
+ */
+async function onSynced({ accountId, changed }) {
+  const account = current();
+  if (state.screen !== 'shell' || !account || accountId !== account.id) return;
+  if (changed && !listState.loading && listState.shownKey === listKey(account)) {
+    try {
+      const page = await backend.storedPage(account.id, query(null));
+      if (listState.shownKey !== listKey(account) || listState.loading) return;
+      showRowsInPlace(page.rows);
+      listState.estimate = Math.max(listState.estimate, page.resultSizeEstimate ?? 0);
+      finishLoading();
+      await loadLabels({ stored: true });
+    } catch (e) {
+      // The next check, or a refresh, tries again.
+    }
+  }
+  view.renderStatus(Date.now());
+  await showNotices();
+}
+
+/** A notification was clicked: that account's inbox, that message chosen. */
+async function onOpenMessage({ accountId, id }) {
+  if (state.screen !== 'shell') return;
+  if (current()?.id !== accountId) {
+    state.currentId = accountId;
+    await showHome();
+  }
+  const index = listState.rows.findIndex((r) => r.id === id);
+  if (index >= 0) select(index, true);
+}
 
 function start() {
   view.renderTranslations();
   bind();
-  setInterval(() => {
-    if (state.screen === 'shell' && view.isInFront() && !listState.loading) refresh({ background: true });
-  }, SYNC_EVERY_MS);
+  backend.onEvent('synced', onSynced);
+  backend.onEvent('open-message', onOpenMessage);
   return load();
 }
 

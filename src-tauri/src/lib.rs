@@ -13,8 +13,10 @@
 //! the logs or any file: their types print as `[redacted]`.
 #![deny(unsafe_code)]
 
+mod background;
 pub mod commands;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use tauri::Manager;
@@ -45,6 +47,9 @@ pub fn run() {
         keychain_service = app.keychain().service(),
         "starting"
     );
+    // In front until the window says otherwise: checks every minute, else every five.
+    let front = Arc::new(background::Front(AtomicBool::new(true)));
+    let focus = front.clone();
     let context = tauri::generate_context!();
     let instance = instance_id(&context.config().identifier, &config.paths.data_dir);
     let result = tauri::Builder::default()
@@ -61,7 +66,13 @@ pub fn run() {
         .manage(app)
         .setup(move |tauri_app| {
             let _ = handle.set(tauri_app.handle().clone());
+            background::start(tauri_app.handle().clone(), front.clone());
             Ok(())
+        })
+        .on_window_event(move |_, event| {
+            if let tauri::WindowEvent::Focused(focused) = event {
+                focus.0.store(*focused, Ordering::Relaxed);
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -112,7 +123,7 @@ fn instance_id(identifier: &str, data_dir: &std::path::Path) -> String {
 }
 
 /// A second launch brings the running window to the front instead of opening another.
-fn bring_to_front(app: &tauri::AppHandle) {
+pub(crate) fn bring_to_front(app: &tauri::AppHandle) {
     let Some(window) = app.get_webview_window("main") else {
         return;
     };

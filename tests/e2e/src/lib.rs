@@ -9,6 +9,9 @@
 //!
 //! Not here: assertions. The tests in `tests/` say what a user would notice.
 
+/// The notification server the notification tests read back.
+pub mod notifications;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -411,6 +414,7 @@ impl App {
             }
             let _ = Command::new("kill")
                 .args(["-KILL", &pid.to_string()])
+                .stderr(Stdio::null())
                 .status();
         }
         self.home.take().expect("home is kept until quit")

@@ -51,6 +51,29 @@ pub struct Settings {
     pub browser: Option<Vec<String>>,
     /// The Gmail quota the app paces itself within.
     pub quota: Quota,
+    /// How often the window checks every account for new mail.
+    pub sync: SyncEvery,
+}
+
+/// How often the window checks for new mail: every minute while it is in front, every
+/// five while it is hidden or minimised (`"sync": {"frontSeconds": 60,
+/// "backgroundSeconds": 300}`); each check with nothing new is one `history.list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct SyncEvery {
+    /// Seconds between checks while the window is in front.
+    pub front_seconds: u64,
+    /// Seconds between checks while it is hidden or minimised.
+    pub background_seconds: u64,
+}
+
+impl Default for SyncEvery {
+    fn default() -> Self {
+        Self {
+            front_seconds: 60,
+            background_seconds: 300,
+        }
+    }
 }
 
 /// The per-user Gmail quota of the Google Cloud project (GOOGLE-API.md §5). The default
@@ -98,6 +121,8 @@ struct RawSettings {
     browser: Option<Vec<String>>,
     #[serde(default)]
     quota: Quota,
+    #[serde(default)]
+    sync: SyncEvery,
 }
 
 impl Settings {
@@ -144,10 +169,14 @@ impl Settings {
         if q.per_minute == 0 || q.messages_get == 0 || q.window_seconds == 0 {
             return Err("\"quota\" values must be above 0".into());
         }
+        if raw.sync.front_seconds == 0 || raw.sync.background_seconds == 0 {
+            return Err("\"sync\" values must be above 0".into());
+        }
         Ok(Self {
             endpoints: raw.endpoints,
             browser: raw.browser,
             quota: raw.quota,
+            sync: raw.sync,
         })
     }
 

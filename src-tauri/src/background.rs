@@ -1,0 +1,175 @@
+//! New mail while the window is open: every signed-in account is checked every minute
+//! while the window is in front and every five while it is hidden or minimised (both set
+//! in `settings.json`, see [`mailglance_core::config::SyncEvery`]), with up to 10 %
+//! jitter so accounts and instances do not line up. Each check is the core's sync (one
+//! `history.list`, 2 units, when nothing changed); offline checks are skipped and the
+//! next one tries again. New inbox mail becomes desktop notifications (up to three, else
+//! one summary), and the window is told to repaint from the store (`synced` events).
+//!
+//! Notifications go to the freedesktop notification server over D-Bus (`notify-rust`):
+//! the summary is the sender, the body the subject with `&`, `<` and `>` escaped, so a
+//! server that reads markup shows them as text. Where the server supports actions,
+//! clicking one brings the window to the front on that message (`open-message` event).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager};
+
+use mailglance_core::app::App;
+use mailglance_core::auth::AccountState;
+use mailglance_core::gmail::Row;
+
+/// Whether the window is in front; kept by the window's focus events.
+#[derive(Debug, Default)]
+pub struct Front(pub AtomicBool);
+
+/// What the window is told after a check.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Synced {
+    account_id: String,
+    changed: bool,
+}
+
+/// A notification was clicked: show this message.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OpenMessage {
+    account_id: String,
+    id: String,
+}
+
+/// Notifications shown one by one before they become one summary.
+const MAX_SINGLE: usize = 3;
+
+/// Starts the checks; they run as long as the app does.
+pub fn start(handle: AppHandle, front: Arc<Front>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(next_wait(&handle, &front)).await;
+            check_all(&handle).await;
+        }
+    });
+}
+
+fn next_wait(handle: &AppHandle, front: &Front) -> Duration {
+    let every = handle
+        .state::<App>()
+        .config()
+        .settings()
+        .map(|s| s.sync)
+        .unwrap_or_default();
+    let secs = if front.0.load(Ordering::Relaxed) {
+        every.front_seconds
+    } else {
+        every.background_seconds
+    };
+    let base = Duration::from_secs(secs);
+    base + base.mul_f64(jitter() * 0.1)
+}
+
+/// A number in [0, 1) that differs from check to check.
+fn jitter() -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    f64::from(nanos % 1000) / 1000.0
+}
+
+async fn check_all(handle: &AppHandle) {
+    let app = handle.state::<App>();
+    let Ok(accounts) = app.accounts().await else {
+        return;
+    };
+    for account in accounts
+        .into_iter()
+        .filter(|a| a.state == AccountState::SignedIn)
+    {
+        match app.sync(&account.id).await {
+            Ok(done) => {
+                let changed = done.added + done.deleted + done.changed > 0 || done.full;
+                let _ = handle.emit(
+                    "synced",
+                    Synced {
+                        account_id: account.id.clone(),
+                        changed,
+                    },
+                );
+                if !done.arrived.is_empty() {
+                    announce(handle, &account.id, &account.email, done.arrived);
+                }
+            }
+            Err(e) => tracing::info!(account = %account.email, "background sync: {e}"),
+        }
+    }
+}
+
+/// Up to [`MAX_SINGLE`] notifications, one per message; more become one summary.
+fn announce(handle: &AppHandle, account_id: &str, email: &str, rows: Vec<Row>) {
+    if rows.len() > MAX_SINGLE {
+        let summary = format!("{} new messages for {email}", rows.len());
+        show(handle.clone(), summary, String::new(), None);
+        return;
+    }
+    for row in rows {
+        let from = row.from_name.clone().unwrap_or(row.from_address.clone());
+        let subject = row.subject.clone().unwrap_or_else(|| "(no subject)".into());
+        let target = OpenMessage {
+            account_id: account_id.to_owned(),
+            id: row.id,
+        };
+        show(handle.clone(), from, subject, Some(target));
+    }
+}
+
+/// Text for a notification body: servers may read markup there, so it is escaped.
+fn plain(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn show(handle: AppHandle, summary: String, body: String, target: Option<OpenMessage>) {
+    // The D-Bus call, and the wait for a click, block: off the async threads.
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut n = notify_rust::Notification::new();
+        n.appname("Mailglance")
+            .summary(&summary)
+            .body(&plain(&body));
+        if target.is_some() {
+            n.action("default", "Open");
+        }
+        let shown = match n.show() {
+            Ok(shown) => shown,
+            Err(e) => {
+                tracing::warn!("no notification could be shown: {e}");
+                return;
+            }
+        };
+        if let Some(target) = target {
+            shown.wait_for_action(|action| {
+                if action == "default" {
+                    crate::bring_to_front(&handle);
+                    let _ = handle.emit("open-message", target.clone());
+                }
+            });
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_a_subject_reaches_the_notification_server_as_text() {
+        assert_eq!(
+            plain("<b>Invoice</b> & <a href=x>pay</a>"),
+            "&lt;b&gt;Invoice&lt;/b&gt; &amp; &lt;a href=x&gt;pay&lt;/a&gt;"
+        );
+    }
+}

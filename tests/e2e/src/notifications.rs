@@ -1,0 +1,106 @@
+//! A real `org.freedesktop.Notifications` server on the test session's D-Bus (the
+//! private bus `scripts/test-session.sh` starts), recording every notification the app
+//! sends: what a desktop's notification daemon would show. One per test process, on a
+//! thread and runtime of its own, so it outlives each test's runtime.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use zbus::zvariant::OwnedValue;
+
+/// One notification as the server received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notified {
+    /// The sending application's name.
+    pub app_name: String,
+    /// The title line.
+    pub summary: String,
+    /// The body, as sent (a server that reads markup would interpret it).
+    pub body: String,
+    /// Action keys and labels, alternating.
+    pub actions: Vec<String>,
+}
+
+struct Server {
+    seen: Arc<Mutex<Vec<Notified>>>,
+    next: AtomicU32,
+}
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl Server {
+    fn get_capabilities(&self) -> Vec<String> {
+        vec!["body".into(), "body-markup".into(), "actions".into()]
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn notify(
+        &self,
+        app_name: String,
+        _replaces_id: u32,
+        _app_icon: String,
+        summary: String,
+        body: String,
+        actions: Vec<String>,
+        _hints: HashMap<String, OwnedValue>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        self.seen.lock().unwrap().push(Notified {
+            app_name,
+            summary,
+            body,
+            actions,
+        });
+        self.next.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    fn close_notification(&self, _id: u32) {}
+
+    fn get_server_information(&self) -> (String, String, String, String) {
+        (
+            "mailglance-tests".into(),
+            "mailglance".into(),
+            "1".into(),
+            "1.2".into(),
+        )
+    }
+}
+
+/// The server of this test process, started on first use.
+pub fn server() -> Arc<Mutex<Vec<Notified>>> {
+    static SEEN: OnceLock<Arc<Mutex<Vec<Notified>>>> = OnceLock::new();
+    SEEN.get_or_init(|| {
+        let seen: Arc<Mutex<Vec<Notified>>> = Arc::default();
+        let (ready, started) = std::sync::mpsc::channel();
+        let record = seen.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let server = Server {
+                    seen: record,
+                    next: AtomicU32::new(0),
+                };
+                let connection = zbus::connection::Builder::session()
+                    .and_then(|b| b.name("org.freedesktop.Notifications"))
+                    .and_then(|b| b.serve_at("/org/freedesktop/Notifications", server));
+                let connection = match connection {
+                    Ok(b) => b.build().await,
+                    Err(e) => Err(e),
+                };
+                let _ = ready.send(connection.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+                // Serve for as long as the process lives.
+                std::future::pending::<()>().await;
+                drop(connection);
+            });
+        });
+        started
+            .recv()
+            .unwrap()
+            .expect("the notification server took its name on the session bus");
+        seen
+    })
+    .clone()
+}

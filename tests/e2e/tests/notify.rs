@@ -1,0 +1,122 @@
+//! End-to-end: new mail while the window is open. The app checks on its own (every
+//! second here: `"sync": {"frontSeconds": 1, "backgroundSeconds": 1}`), the new row
+//! appears with no action from the person, the title's count follows, and new inbox mail
+//! reaches a real notification server on the session bus: one notification a message,
+//! one summary for many, none for archived or spam mail, none twice after a restart, and
+//! a hostile subject as text.
+
+use std::time::{Duration, Instant};
+
+use mailglance_e2e::notifications::{Notified, server};
+use mailglance_e2e::{App, Launch, home_for, standin_binary};
+use mailglance_standin::mailbox::Message;
+use mailglance_standin::{BIG_ACCOUNT, Options, StandIn};
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// The notifications received after the first `skip`, once `want` have come (or 10 s).
+async fn notified_after(skip: usize, want: usize) -> Vec<Notified> {
+    let seen = server();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let now: Vec<Notified> = seen.lock().unwrap()[skip..].to_vec();
+        if now.len() >= want || Instant::now() > deadline {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_action() {
+    let seen = server();
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    let browser = standin_binary().display().to_string();
+    let home = home_for(&standin, &[&browser]);
+    let path = home.path().join("config/settings.json");
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    settings["sync"] = serde_json::json!({"frontSeconds": 1, "backgroundSeconds": 1});
+    std::fs::write(&path, settings.to_string()).unwrap();
+    let app = App::start_in(
+        home,
+        Launch::default().env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT),
+    )
+    .await;
+    app.click("#sign-in").await;
+    app.wait_visible(".row").await;
+    app.wait_text_containing("#list-status", "Updated").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let start = seen.lock().unwrap().len();
+
+    // One new message, with markup in its subject, and two that are not inbox mail.
+    let control = standin.mailbox_control();
+    let arriving = |subject: &str| {
+        Message::arriving(
+            "Marta Nowak <marta.nowak@example.com>",
+            subject,
+            "Hello",
+            now_ms(),
+        )
+    };
+    let archived = control
+        .deliver(BIG_ACCOUNT, arriving("Archived at once"))
+        .unwrap();
+    control.archive(BIG_ACCOUNT, &archived).unwrap();
+    let spam = control.deliver(BIG_ACCOUNT, arriving("You won")).unwrap();
+    control.add_label(BIG_ACCOUNT, &spam, "SPAM").unwrap();
+    let new = control
+        .deliver(BIG_ACCOUNT, arriving("<b>Invoice</b> & more"))
+        .unwrap();
+    let got = notified_after(start, 1).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].app_name, "Mailglance");
+    assert_eq!(got[0].summary, "Marta Nowak");
+    // Escaped, so a server that reads markup shows the subject as it was written.
+    assert_eq!(got[0].body, "&lt;b&gt;Invoice&lt;/b&gt; &amp; more");
+    assert_eq!(got[0].actions, ["default", "Open"]);
+    // The row is there with no action from the person.
+    let shown = format!("return document.getElementById('row-{new}') !== null;");
+    let mut appeared = false;
+    for _ in 0..50 {
+        if app.client.execute(&shown, vec![]).await.unwrap() == serde_json::json!(true) {
+            appeared = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(appeared, "the new row appeared on its own");
+    app.screenshot("new-mail-on-its-own").await;
+
+    // Five at once: one summary.
+    let before = seen.lock().unwrap().len();
+    for i in 0..5 {
+        control
+            .deliver(BIG_ACCOUNT, arriving(&format!("Train update {i}")))
+            .unwrap();
+    }
+    let got = notified_after(before, 1).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let got_all = seen.lock().unwrap()[before..].to_vec();
+    assert_eq!(got_all.len(), 1, "{got_all:?}");
+    assert_eq!(got[0].summary, format!("5 new messages for {BIG_ACCOUNT}"));
+
+    // A restart announces nothing again.
+    let home = app.quit().await;
+    let before = seen.lock().unwrap().len();
+    let app = App::start_in(home, Launch::default()).await;
+    app.wait_visible(".row").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        before,
+        "nothing announced twice"
+    );
+    app.quit().await;
+    standin.shutdown().await;
+}
