@@ -12,6 +12,8 @@ use zbus::zvariant::OwnedValue;
 /// One notification as the server received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notified {
+    /// The id the server gave it.
+    pub id: u32,
     /// The sending application's name.
     pub app_name: String,
     /// The title line.
@@ -45,13 +47,15 @@ impl Server {
         _hints: HashMap<String, OwnedValue>,
         _expire_timeout: i32,
     ) -> u32 {
+        let id = self.next.fetch_add(1, Ordering::SeqCst) + 1;
         self.seen.lock().unwrap().push(Notified {
+            id,
             app_name,
             summary,
             body,
             actions,
         });
-        self.next.fetch_add(1, Ordering::SeqCst) + 1
+        id
     }
 
     fn close_notification(&self, _id: u32) {}
@@ -64,6 +68,26 @@ impl Server {
             "1.2".into(),
         )
     }
+}
+
+static CONNECTION: OnceLock<zbus::Connection> = OnceLock::new();
+
+/// Clicks notification `id`, as a person would: the server's `ActionInvoked` signal with
+/// the default action.
+pub async fn click(id: u32) {
+    server();
+    CONNECTION
+        .get()
+        .expect("the server is running")
+        .emit_signal(
+            None::<()>,
+            "/org/freedesktop/Notifications",
+            "org.freedesktop.Notifications",
+            "ActionInvoked",
+            &(id, "default"),
+        )
+        .await
+        .expect("the signal is sent");
 }
 
 /// The server of this test process, started on first use.
@@ -90,6 +114,9 @@ pub fn server() -> Arc<Mutex<Vec<Notified>>> {
                     Ok(b) => b.build().await,
                     Err(e) => Err(e),
                 };
+                if let Ok(c) = &connection {
+                    let _ = CONNECTION.set(c.clone());
+                }
                 let _ = ready.send(connection.as_ref().map(|_| ()).map_err(|e| e.to_string()));
                 // Serve for as long as the process lives.
                 std::future::pending::<()>().await;

@@ -93,6 +93,25 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
     assert!(appeared, "the new row appeared on its own");
     app.screenshot("new-mail-on-its-own").await;
 
+    // A click on the notification chooses that message in the window.
+    let chosen = format!(
+        "return document.getElementById('row-{new}')?.classList.contains('selected') === true;"
+    );
+    assert_eq!(
+        app.client.execute(&chosen, vec![]).await.unwrap(),
+        serde_json::json!(false)
+    );
+    mailglance_e2e::notifications::click(got[0].id).await;
+    let mut picked = false;
+    for _ in 0..50 {
+        if app.client.execute(&chosen, vec![]).await.unwrap() == serde_json::json!(true) {
+            picked = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(picked, "clicking the notification chose its message");
+
     // Five at once: one summary.
     let before = seen.lock().unwrap().len();
     for i in 0..5 {
