@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "forget_stored_mail",
     "notices",
     "open_message",
+    "notification_settings",
+    "set_notifications",
 ];
 
 fn main() {

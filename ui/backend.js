@@ -40,6 +40,10 @@ export const sync = (accountId) => invoke('sync', { accountId });
 export const forgetStoredMail = () => invoke('forget_stored_mail');
 /** Sentences about the stored mail the person should read. */
 export const notices = () => invoke('notices');
+/** Whether each account's new mail is announced: [{accountId, email, on}]. */
+export const notificationSettings = () => invoke('notification_settings');
+/** Turns announcing an account's new mail on or off. */
+export const setNotifications = (accountId, on) => invoke('set_notifications', { accountId, on });
 
 /** Calls `handler(payload)` for each of the app's own events: `synced` after a
  * background check ({accountId, changed}), `open-message` when a notification is

@@ -355,6 +355,23 @@ async function signOut() {
   }
 }
 
+async function openNotificationSettings() {
+  try {
+    view.renderNotificationSettings(await backend.notificationSettings());
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function toggleNotifications(accountId, on) {
+  try {
+    await backend.setNotifications(accountId, on);
+  } catch (e) {
+    showError(e);
+    await openNotificationSettings();
+  }
+}
+
 async function forgetMail() {
   try {
     await backend.forgetStoredMail();
@@ -410,6 +427,8 @@ function bind() {
   view.onAddAccount(() => signIn());
   view.onSignOut(signOut);
   view.onForgetMail(forgetMail);
+  view.onNotificationSettings(openNotificationSettings);
+  view.onNotificationToggle(toggleNotifications);
   view.onSwitchAccount((id) => {
     const chosen = state.accounts.find((a) => a.id === id);
     if (chosen?.state === 'sign_in_again') return signIn(chosen.email);

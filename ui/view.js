@@ -40,6 +40,9 @@ export class View {
     this.storeNote = $('store-note');
     this.storeNoteText = $('store-note-text');
     this.forgetMailButton = $('forget-mail');
+    this.notifyPanel = $('notify-panel');
+    this.notifyAccounts = $('notify-accounts');
+    $('notify-close').addEventListener('click', () => this.notifyPanel.close());
     this.listBox = $('list');
     this.loadMoreButton = $('load-more');
     this.banner = $('banner');
@@ -313,6 +316,40 @@ export class View {
     this.accountList.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-account-id]');
       if (b) handler(b.dataset.accountId);
+    });
+  }
+
+  /** The Notifications panel: a box per account, ticked when its new mail is announced. */
+  renderNotificationSettings(settings) {
+    this.notifyAccounts.replaceChildren(
+      ...settings.map(({ accountId, email, on }) => {
+        const li = document.createElement('li');
+        const label = document.createElement('label');
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.checked = on;
+        box.dataset.accountId = accountId;
+        label.append(box, ` ${email}`);
+        li.append(label);
+        return li;
+      }),
+    );
+    if (!this.notifyPanel.open) this.notifyPanel.showModal();
+  }
+
+  /** `handler()` when "Notifications…" is chosen in the account menu. */
+  onNotificationSettings(handler) {
+    $('notify-settings').addEventListener('click', () => {
+      this.toggleMenu(false);
+      handler();
+    });
+  }
+
+  /** `handler(accountId, on)` when a box in the Notifications panel changes. */
+  onNotificationToggle(handler) {
+    this.notifyAccounts.addEventListener('change', (e) => {
+      const box = e.target.closest('input[data-account-id]');
+      if (box) handler(box.dataset.accountId, box.checked);
     });
   }
 

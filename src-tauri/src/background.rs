@@ -99,7 +99,7 @@ async fn check_all(handle: &AppHandle) {
                         changed,
                     },
                 );
-                if !done.arrived.is_empty() {
+                if !done.arrived.is_empty() && app.notifications_on(&account.id) {
                     announce(handle, &account.id, &account.email, done.arrived);
                 }
             }

@@ -108,6 +108,36 @@ pub fn forget_stored_mail(app: State<'_, App>) -> Result<()> {
     app.forget_stored_mail()
 }
 
+/// One account's line in the Notifications panel.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationSetting {
+    account_id: String,
+    email: String,
+    on: bool,
+}
+
+/// Whether each account's new mail is announced.
+#[tauri::command]
+pub async fn notification_settings(app: State<'_, App>) -> Result<Vec<NotificationSetting>> {
+    Ok(app
+        .accounts()
+        .await?
+        .into_iter()
+        .map(|a| NotificationSetting {
+            on: app.notifications_on(&a.id),
+            account_id: a.id,
+            email: a.email,
+        })
+        .collect())
+}
+
+/// Turns announcing an account's new mail on or off.
+#[tauri::command]
+pub fn set_notifications(app: State<'_, App>, account_id: String, on: bool) -> Result<()> {
+    app.set_notifications(&account_id, on)
+}
+
 /// Sentences about the stores the person should read (set aside, not writable).
 #[tauri::command]
 pub fn notices(app: State<'_, App>) -> Vec<String> {

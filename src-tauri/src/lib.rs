@@ -90,6 +90,8 @@ pub fn run() {
             commands::forget_stored_mail,
             commands::notices,
             commands::open_message,
+            commands::notification_settings,
+            commands::set_notifications,
         ])
         .build(context)
         .map(|built| {

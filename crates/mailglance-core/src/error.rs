@@ -57,6 +57,7 @@ impl Error {
             Error::Config(config::Error::NoHomeDir { .. }) => "no_home_dir",
             Error::Config(config::Error::SettingsInvalid { .. }) => "settings_invalid",
             Error::Config(config::Error::ImportFailed { .. }) => "import_failed",
+            Error::Config(config::Error::SaveFailed { .. }) => "save_failed",
             Error::Keychain(keychain::Error::StoreMissing { .. }) => "keychain_unavailable",
             Error::Keychain(keychain::Error::Locked { .. }) => "keychain_locked",
             Error::Keychain(keychain::Error::Refused { .. }) => "keychain_refused",

@@ -125,6 +125,45 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
     assert_eq!(got_all.len(), 1, "{got_all:?}");
     assert_eq!(got[0].summary, format!("5 new messages for {BIG_ACCOUNT}"));
 
+    // Turned off for the account in the Notifications panel: its new mail is not
+    // announced (the row still comes).
+    app.click("#account-button").await;
+    app.click("#notify-settings").await;
+    let boxes = app
+        .wait_visible("#notify-accounts input[type=checkbox]")
+        .await;
+    assert_eq!(
+        boxes.prop("checked").await.unwrap().as_deref(),
+        Some("true")
+    );
+    app.screenshot("notifications-panel").await;
+    boxes.click().await.unwrap();
+    app.click("#notify-close").await;
+    let muted_file = app.home().join("config/notifications.json");
+    for _ in 0..50 {
+        if muted_file.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let before = seen.lock().unwrap().len();
+    let quiet = control
+        .deliver(BIG_ACCOUNT, arriving("Not announced"))
+        .unwrap();
+    let shown = format!("return document.getElementById('row-{quiet}') !== null;");
+    for _ in 0..50 {
+        if app.client.execute(&shown, vec![]).await.unwrap() == serde_json::json!(true) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        before,
+        "muted: nothing announced"
+    );
+
     // A restart announces nothing again.
     let home = app.quit().await;
     let before = seen.lock().unwrap().len();

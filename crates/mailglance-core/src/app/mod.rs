@@ -22,6 +22,7 @@ use crate::gmail::{
 };
 use crate::keychain::Keychain;
 
+mod notify;
 mod startup;
 mod tokens;
 

@@ -1,7 +1,7 @@
 //! Where Mailglance keeps its files, and the Google OAuth client it signs in with.
 //!
 //! The client comes from Google's own `client_secret.json` download (an
-//! `installed` object for a "Desktop app" client; `web` is accepted too). Its
+//! `installed` object for a "Desktop app" client; a `web` one is refused). Its
 //! location is, in order: an explicit path, the [`CLIENT_FILE_ENV`] variable,
 //! or `client_secret.json` in the config dir. The config and data dirs are the
 //! platform's (`~/.config/mailglance`, `~/.local/share/mailglance` on Linux),
@@ -10,12 +10,15 @@
 //!
 //! [`Config`] is all of it, loaded once: the app holds one and loads it again only
 //! when a client file is imported. Files by concern: `paths.rs` (folders), `settings.rs`
-//! (`settings.json`, Google's endpoints), `client.rs` (the client file).
+//! (`settings.json`, Google's endpoints), `client.rs` (the client file),
+//! `notifications.rs` (`notifications.json`, the accounts whose new mail is not
+//! announced).
 //!
 //! Not here: the endpoints' use (that is `auth/` and `gmail/`). Nothing secret is ever
 //! written by this module.
 
 mod client;
+pub mod notifications;
 mod paths;
 mod settings;
 
@@ -24,7 +27,7 @@ use std::sync::Arc;
 
 pub use client::{Client, ClientSecret, import_client_file};
 pub use paths::Paths;
-pub use settings::{EndpointOverrides, Endpoints, Quota, Settings};
+pub use settings::{EndpointOverrides, Endpoints, Quota, Settings, SyncEvery};
 
 /// Environment variable naming the client file to read.
 pub const CLIENT_FILE_ENV: &str = "MAILGLANCE_CLIENT_FILE";
@@ -81,6 +84,14 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong, naming the field.
         problem: String,
+    },
+    /// A file the app keeps in the config dir could not be written.
+    #[error("cannot save {path}: {source}")]
+    SaveFailed {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: Arc<std::io::Error>,
     },
     /// The imported file could not be copied into the config dir.
     #[error("cannot copy the client file into {path}: {source}")]
