@@ -9,7 +9,9 @@
 #  3. startup: the real window, process start to first rows drawn, warm store vs none,
 #     and the units each launch spends;
 #  4. memory: the app's whole process tree with 50 and with 2,000 rows from the store
-#     (once; latency does not change it); then the welcome screen alone.
+#     (once; latency does not change it);
+#  5. new mail: delivery to notification with checks every 2 s, an idle hour's quota
+#     units and the app's CPU time over a sampled idle minute; then the welcome screen.
 #
 #   scripts/bench.sh [L_ms ...]
 set -euo pipefail
@@ -35,5 +37,7 @@ for latency in "${latencies[@]}"; do
 done
 echo "== memory of the whole process tree, 50 and 2,000 rows from the store"
 scripts/test-session.sh cargo test -q --locked -p mailglance-e2e --test memory -- --ignored --nocapture
+echo "== new mail: delivery to notification, an idle hour's units and CPU"
+scripts/test-session.sh cargo test -q --locked -p mailglance-e2e --test notify_bench -- --ignored --nocapture
 echo "== the welcome screen alone"
 MAILGLANCE_BIN=target/release/mailglance scripts/memory.sh
