@@ -18,7 +18,10 @@ want_cli=$want_bundle
 say() { printf 'setup: %s\n' "$*"; }
 
 # Building the app: WebKitGTK 4.1 (pulls GTK 3, libsoup 3, JavaScriptCore, libdbus).
-packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl file xdg-utils)
+# The tray icon: libayatana-appindicator, loaded when the app starts (without it there
+# is no tray, and the app says so in its log).
+packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl file xdg-utils
+          libayatana-appindicator3-1)
 if [ "$want_tests" = 1 ]; then
   # Testing: a virtual display, a private D-Bus with a real Secret Service,
   # secret-tool to read the keychain back, WebKit's WebDriver, screenshots.

@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "open_message",
     "notification_settings",
     "set_notifications",
+    "tray_settings",
+    "set_keep_in_tray",
 ];
 
 fn main() {

@@ -42,6 +42,10 @@ export const forgetStoredMail = () => invoke('forget_stored_mail');
 export const notices = () => invoke('notices');
 /** Whether each account's new mail is announced: [{accountId, email, on}]. */
 export const notificationSettings = () => invoke('notification_settings');
+/** Whether there is a tray, and whether closing the window keeps the app in it. */
+export const traySettings = () => invoke('tray_settings');
+/** Sets whether closing the window keeps the app running in the tray. */
+export const setKeepInTray = (on) => invoke('set_keep_in_tray', { on });
 /** Turns announcing an account's new mail on or off. */
 export const setNotifications = (accountId, on) => invoke('set_notifications', { accountId, on });
 

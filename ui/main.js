@@ -357,7 +357,8 @@ async function signOut() {
 
 async function openNotificationSettings() {
   try {
-    view.renderNotificationSettings(await backend.notificationSettings());
+    const [settings, tray] = await Promise.all([backend.notificationSettings(), backend.traySettings()]);
+    view.renderNotificationSettings(settings, tray);
   } catch (e) {
     showError(e);
   }
@@ -366,6 +367,15 @@ async function openNotificationSettings() {
 async function toggleNotifications(accountId, on) {
   try {
     await backend.setNotifications(accountId, on);
+  } catch (e) {
+    showError(e);
+    await openNotificationSettings();
+  }
+}
+
+async function keepInTray(on) {
+  try {
+    await backend.setKeepInTray(on);
   } catch (e) {
     showError(e);
     await openNotificationSettings();
@@ -429,6 +439,7 @@ function bind() {
   view.onForgetMail(forgetMail);
   view.onNotificationSettings(openNotificationSettings);
   view.onNotificationToggle(toggleNotifications);
+  view.onKeepInTray(keepInTray);
   view.onSwitchAccount((id) => {
     const chosen = state.accounts.find((a) => a.id === id);
     if (chosen?.state === 'sign_in_again') return signIn(chosen.email);

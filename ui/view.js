@@ -320,7 +320,9 @@ export class View {
   }
 
   /** The Notifications panel: a box per account, ticked when its new mail is announced. */
-  renderNotificationSettings(settings) {
+  renderNotificationSettings(settings, tray) {
+    $('tray-setting').hidden = !tray.available;
+    $('keep-in-tray').checked = tray.keepInTray;
     this.notifyAccounts.replaceChildren(
       ...settings.map(({ accountId, email, on }) => {
         const li = document.createElement('li');
@@ -343,6 +345,11 @@ export class View {
       this.toggleMenu(false);
       handler();
     });
+  }
+
+  /** `handler(on)` when "Keep running in the tray" changes. */
+  onKeepInTray(handler) {
+    $('keep-in-tray').addEventListener('change', (e) => handler(e.target.checked));
   }
 
   /** `handler(accountId, on)` when a box in the Notifications panel changes. */

@@ -80,6 +80,11 @@ fn jitter() -> f64 {
     f64::from(nanos % 1000) / 1000.0
 }
 
+/// Checks every account now ("Check now" in the tray).
+pub fn check_now(handle: AppHandle) {
+    tauri::async_runtime::spawn(async move { check_all(&handle).await });
+}
+
 async fn check_all(handle: &AppHandle) {
     let app = handle.state::<App>();
     let Ok(accounts) = app.accounts().await else {
@@ -106,6 +111,7 @@ async fn check_all(handle: &AppHandle) {
             Err(e) => tracing::info!(account = %account.email, "background sync: {e}"),
         }
     }
+    crate::tray::show_count(handle).await;
 }
 
 /// Up to [`MAX_SINGLE`] notifications, one per message; more become one summary.

@@ -138,6 +138,29 @@ pub fn set_notifications(app: State<'_, App>, account_id: String, on: bool) -> R
     app.set_notifications(&account_id, on)
 }
 
+/// Whether there is a tray, and whether closing the window keeps the app running in it.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraySettings {
+    available: bool,
+    keep_in_tray: bool,
+}
+
+/// The tray's part of the Notifications panel.
+#[tauri::command]
+pub fn tray_settings(app: State<'_, App>, tray: State<'_, crate::tray::HasTray>) -> TraySettings {
+    TraySettings {
+        available: tray.0,
+        keep_in_tray: app.keep_in_tray(),
+    }
+}
+
+/// Sets whether closing the window keeps the app running in the tray.
+#[tauri::command]
+pub fn set_keep_in_tray(app: State<'_, App>, on: bool) -> Result<()> {
+    app.set_keep_in_tray(on)
+}
+
 /// Sentences about the stores the person should read (set aside, not writable).
 #[tauri::command]
 pub fn notices(app: State<'_, App>) -> Vec<String> {

@@ -15,6 +15,7 @@
 
 mod background;
 pub mod commands;
+mod tray;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -66,13 +67,24 @@ pub fn run() {
         .manage(app)
         .setup(move |tauri_app| {
             let _ = handle.set(tauri_app.handle().clone());
+            let has_tray = tray::create(tauri_app.handle());
+            tauri_app.manage(tray::HasTray(has_tray));
+            let counted = tauri_app.handle().clone();
+            tauri::async_runtime::spawn(async move { tray::show_count(&counted).await });
             background::start(tauri_app.handle().clone(), front.clone());
             Ok(())
         })
-        .on_window_event(move |_, event| {
-            if let tauri::WindowEvent::Focused(focused) = event {
-                focus.0.store(*focused, Ordering::Relaxed);
+        .on_window_event(move |window, event| match event {
+            tauri::WindowEvent::Focused(focused) => focus.0.store(*focused, Ordering::Relaxed),
+            // With a tray, and the person's choice: hidden, still checking for mail.
+            tauri::WindowEvent::CloseRequested { api, .. }
+                if window.state::<tray::HasTray>().0 && window.state::<App>().keep_in_tray() =>
+            {
+                api.prevent_close();
+                let _ = window.hide();
+                focus.0.store(false, Ordering::Relaxed);
             }
+            _ => {}
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -92,6 +104,8 @@ pub fn run() {
             commands::open_message,
             commands::notification_settings,
             commands::set_notifications,
+            commands::tray_settings,
+            commands::set_keep_in_tray,
         ])
         .build(context)
         .map(|built| {

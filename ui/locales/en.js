@@ -34,6 +34,7 @@ export default {
   "notify.title": "Notifications",
   "notify.explain": "Tell me about new mail in the inbox of:",
   "notify.close": "Done",
+  "notify.keepInTray": "Keep running in the tray when the window is closed",
   "shell.signInAgain": "sign in again",
   "shell.signedInAs": "Signed in as {email}",
   "shell.signedOut": "Signed out of {email}.",

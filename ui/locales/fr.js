@@ -34,6 +34,7 @@ export default {
   "notify.title": "Notifications",
   "notify.explain": "Me prévenir des nouveaux messages dans la boîte de réception de :",
   "notify.close": "Terminé",
+  "notify.keepInTray": "Rester dans la zone de notification quand la fenêtre est fermée",
   "shell.signInAgain": "reconnexion nécessaire",
   "shell.signedInAs": "Connecté en tant que {email}",
   "shell.signedOut": "Déconnecté de {email}.",

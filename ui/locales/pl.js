@@ -34,6 +34,7 @@ export default {
   "notify.title": "Powiadomienia",
   "notify.explain": "Powiadamiaj o nowej poczcie w skrzynce odbiorczej konta:",
   "notify.close": "Gotowe",
+  "notify.keepInTray": "Działaj w zasobniku systemowym po zamknięciu okna",
   "shell.signInAgain": "zaloguj się ponownie",
   "shell.signedInAs": "Zalogowano jako {email}",
   "shell.signedOut": "Wylogowano z {email}.",

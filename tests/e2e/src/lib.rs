@@ -11,6 +11,8 @@
 
 /// The notification server the notification tests read back.
 pub mod notifications;
+/// A tray host the tray tests read the app's tray icon from.
+pub mod tray_host;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -488,4 +490,54 @@ impl Drop for App {
             stop(&mut self.driver);
         }
     }
+}
+
+/// Asks the app's window to close, as a window manager's close button does: a
+/// `WM_DELETE_WINDOW` message to every top-level window whose title ends in "Mailglance"
+/// (Xvfb has no window manager; WebDriver's "close window" would end the session).
+pub fn request_close() -> usize {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{AtomEnum, ClientMessageEvent, ConnectionExt, EventMask};
+    let (conn, screen) = x11rb::connect(None).expect("the test session's X display");
+    let root = conn.setup().roots[screen].root;
+    let atom = |name: &str| {
+        conn.intern_atom(false, name.as_bytes())
+            .unwrap()
+            .reply()
+            .unwrap()
+            .atom
+    };
+    let (protocols, delete, net_name, utf8) = (
+        atom("WM_PROTOCOLS"),
+        atom("WM_DELETE_WINDOW"),
+        atom("_NET_WM_NAME"),
+        atom("UTF8_STRING"),
+    );
+    let mut asked = 0;
+    for window in conn.query_tree(root).unwrap().reply().unwrap().children {
+        let title = conn
+            .get_property(false, window, net_name, utf8, 0, 1024)
+            .unwrap()
+            .reply()
+            .map(|r| String::from_utf8_lossy(&r.value).into_owned())
+            .unwrap_or_default();
+        let title = if title.is_empty() {
+            conn.get_property(false, window, AtomEnum::WM_NAME, AtomEnum::STRING, 0, 1024)
+                .unwrap()
+                .reply()
+                .map(|r| String::from_utf8_lossy(&r.value).into_owned())
+                .unwrap_or_default()
+        } else {
+            title
+        };
+        if !title.ends_with("Mailglance") {
+            continue;
+        }
+        let event = ClientMessageEvent::new(32, window, protocols, [delete, 0, 0, 0, 0]);
+        conn.send_event(false, window, EventMask::NO_EVENT, event)
+            .unwrap();
+        asked += 1;
+    }
+    conn.flush().unwrap();
+    asked
 }

@@ -1,7 +1,9 @@
-//! Which accounts' new mail is announced as desktop notifications: `notifications.json`
-//! in the config dir, `{"muted": ["<account id>", ...]}`, written by the window's
-//! Notifications panel. No file, or an account not listed: its new mail is announced.
-//! The file is replaced whole (a temporary file, renamed), never half-written.
+//! Which accounts' new mail is announced as desktop notifications, and whether closing
+//! the window leaves the app running in the tray: `notifications.json` in the config
+//! dir, `{"muted": ["<account id>", ...], "keepInTray": false}`, written by the window's
+//! Notifications panel. No file, or an account not listed: its new mail is announced;
+//! closing the window quits. The file is replaced whole (a temporary file, renamed),
+//! never half-written.
 
 use std::path::{Path, PathBuf};
 
@@ -11,36 +13,59 @@ use serde::{Deserialize, Serialize};
 pub const FILE_NAME: &str = "notifications.json";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct File {
     #[serde(default)]
     muted: Vec<String>,
+    #[serde(default)]
+    keep_in_tray: bool,
 }
 
 /// The accounts whose new mail is not announced.
 pub fn muted(config_dir: &Path) -> Vec<String> {
+    read(config_dir).muted
+}
+
+/// Whether closing the window leaves the app running in the tray.
+pub fn keep_in_tray(config_dir: &Path) -> bool {
+    read(config_dir).keep_in_tray
+}
+
+/// Sets whether closing the window leaves the app running in the tray.
+pub fn set_keep_in_tray(config_dir: &Path, on: bool) -> std::io::Result<PathBuf> {
+    let mut file = read(config_dir);
+    file.keep_in_tray = on;
+    write(config_dir, &file)
+}
+
+fn read(config_dir: &Path) -> File {
     let path = config_dir.join(FILE_NAME);
     match std::fs::read(&path) {
         Ok(bytes) => match serde_json::from_slice::<File>(&bytes) {
-            Ok(file) => file.muted,
+            Ok(file) => file,
             Err(e) => {
                 tracing::warn!(path = %path.display(), "not read, so every account notifies: {e}");
-                Vec::new()
+                File::default()
             }
         },
-        Err(_) => Vec::new(),
+        Err(_) => File::default(),
     }
 }
 
 /// Turns announcing `account_id`'s new mail on or off.
 pub fn set(config_dir: &Path, account_id: &str, on: bool) -> std::io::Result<PathBuf> {
-    use std::io::Write;
-    let mut muted = muted(config_dir);
-    muted.retain(|id| id != account_id);
+    let mut file = read(config_dir);
+    file.muted.retain(|id| id != account_id);
     if !on {
-        muted.push(account_id.to_owned());
+        file.muted.push(account_id.to_owned());
     }
+    write(config_dir, &file)
+}
+
+fn write(config_dir: &Path, file: &File) -> std::io::Result<PathBuf> {
+    use std::io::Write;
     std::fs::create_dir_all(config_dir)?;
-    let text = serde_json::to_vec_pretty(&File { muted }).map_err(std::io::Error::other)?;
+    let text = serde_json::to_vec_pretty(file).map_err(std::io::Error::other)?;
     let mut partial = tempfile::Builder::new()
         .prefix(".notifications.json.")
         .tempfile_in(config_dir)?;
@@ -63,6 +88,10 @@ mod tests {
         set(dir.path(), "1002", false).unwrap();
         set(dir.path(), "1001", true).unwrap();
         assert_eq!(muted(dir.path()), ["1002"]);
+        assert!(!keep_in_tray(dir.path()));
+        set_keep_in_tray(dir.path(), true).unwrap();
+        assert!(keep_in_tray(dir.path()));
+        assert_eq!(muted(dir.path()), ["1002"], "the other setting kept");
         std::fs::write(dir.path().join(FILE_NAME), "{oops").unwrap();
         assert!(muted(dir.path()).is_empty());
     }
