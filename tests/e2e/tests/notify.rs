@@ -2,8 +2,9 @@
 //! second here: `"sync": {"frontSeconds": 1, "backgroundSeconds": 1}`), the new row
 //! appears with no action from the person, the title's count follows, and new inbox mail
 //! reaches a real notification server on the session bus: one notification a message,
-//! one summary for many, none for archived or spam mail, none twice after a restart, and
-//! a hostile subject as text.
+//! one summary for many, none for archived, spam, sent or old mail, none for a muted
+//! account, none twice after a restart, and a hostile subject as text; a click on one
+//! chooses its message.
 
 use std::time::{Duration, Instant};
 
@@ -54,7 +55,7 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
     tokio::time::sleep(Duration::from_secs(2)).await;
     let start = seen.lock().unwrap().len();
 
-    // One new message, with markup in its subject, and two that are not inbox mail.
+    // One new message, with markup in its subject, and four that are not new inbox mail.
     let control = standin.mailbox_control();
     let arriving = |subject: &str| {
         Message::arriving(
@@ -70,6 +71,22 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
     control.archive(BIG_ACCOUNT, &archived).unwrap();
     let spam = control.deliver(BIG_ACCOUNT, arriving("You won")).unwrap();
     control.add_label(BIG_ACCOUNT, &spam, "SPAM").unwrap();
+    let sent = control
+        .deliver(BIG_ACCOUNT, arriving("Sent by Ana"))
+        .unwrap();
+    control.add_label(BIG_ACCOUNT, &sent, "SENT").unwrap();
+    let two_days = 2 * 24 * 3600 * 1000;
+    control
+        .deliver(
+            BIG_ACCOUNT,
+            Message::arriving(
+                "Old <old@example.com>",
+                "Old mail",
+                "x",
+                now_ms() - two_days,
+            ),
+        )
+        .unwrap();
     let new = control
         .deliver(BIG_ACCOUNT, arriving("<b>Invoice</b> & more"))
         .unwrap();
@@ -91,6 +108,23 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(appeared, "the new row appeared on its own");
+    // And the title's count with it.
+    let unread = standin
+        .mailbox()
+        .account(BIG_ACCOUNT)
+        .unwrap()
+        .label_counts("INBOX")
+        .messages_unread;
+    let want = format!("Inbox ({unread}) – Mailglance");
+    let mut title = String::new();
+    for _ in 0..50 {
+        title = app.client.title().await.unwrap();
+        if title == want {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(title, want);
     app.screenshot("new-mail-on-its-own").await;
 
     // A click on the notification chooses that message in the window.
