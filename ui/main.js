@@ -471,7 +471,9 @@ async function onSynced({ accountId, changed }) {
   if (state.screen !== 'shell' || !account || accountId !== account.id) return;
   if (changed && !listState.loading && listState.shownKey === listKey(account)) {
     try {
-      const page = await backend.storedPage(account.id, query(null));
+      // As many rows as are loaded, so a list scrolled far keeps its rows.
+      const shown = { ...query(null), maxResults: Math.min(500, Math.max(PAGE_SIZE, listState.rows.length)) };
+      const page = await backend.storedPage(account.id, shown);
       if (listState.shownKey !== listKey(account) || listState.loading) return;
       showRowsInPlace(page.rows);
       listState.estimate = Math.max(listState.estimate, page.resultSizeEstimate ?? 0);

@@ -146,6 +146,26 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
     }
     assert!(picked, "clicking the notification chose its message");
 
+    // A list scrolled past its first page keeps its rows when new mail comes.
+    app.client
+        .execute(
+            "const l = document.getElementById('list'); l.scrollTop = l.scrollHeight;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.wait_text_containing("#list-count", "100 of about").await;
+    let more = control.deliver(BIG_ACCOUNT, arriving("One more")).unwrap();
+    let shown = format!("return document.getElementById('row-{more}') !== null;");
+    for _ in 0..50 {
+        if app.client.execute(&shown, vec![]).await.unwrap() == serde_json::json!(true) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let count = app.wait_text("#list-count").await;
+    assert!(count.starts_with("100 of about"), "{count}");
+
     // Five at once: one summary.
     let before = seen.lock().unwrap().len();
     for i in 0..5 {
