@@ -494,7 +494,16 @@ async function onOpenMessage({ accountId, id }) {
     state.currentId = accountId;
     await showHome();
   }
-  const index = listState.rows.findIndex((r) => r.id === id);
+  let index = listState.rows.findIndex((r) => r.id === id);
+  if (index < 0 && (listState.labelId !== 'INBOX' || listState.q)) {
+    // New inbox mail: the inbox, from the top.
+    listState.labelId = 'INBOX';
+    listState.q = '';
+    view.renderSearch('');
+    renderSidebar();
+    await loadFirstPage();
+    index = listState.rows.findIndex((r) => r.id === id);
+  }
   if (index >= 0) select(index, true);
 }
 

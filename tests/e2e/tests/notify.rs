@@ -127,7 +127,11 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
     assert_eq!(title, want);
     app.screenshot("new-mail-on-its-own").await;
 
-    // A click on the notification chooses that message in the window.
+    // A click on the notification, while another label is shown: the inbox, with that
+    // message chosen.
+    app.click("#system-labels button[data-label-id='STARRED']").await;
+    app.wait_text_containing("#list-count", "messages").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let chosen = format!(
         "return document.getElementById('row-{new}')?.classList.contains('selected') === true;"
     );
