@@ -31,6 +31,7 @@ pub mod config;
 pub mod error;
 pub mod gmail;
 pub mod keychain;
+pub mod search;
 pub mod store;
 pub mod sync;
 

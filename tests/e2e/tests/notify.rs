@@ -129,7 +129,8 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
 
     // A click on the notification, while another label is shown: the inbox, with that
     // message chosen.
-    app.click("#system-labels button[data-label-id='STARRED']").await;
+    app.click("#system-labels button[data-label-id='STARRED']")
+        .await;
     app.wait_text_containing("#list-count", "messages").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let chosen = format!(
@@ -158,7 +159,8 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
         )
         .await
         .unwrap();
-    app.wait_text_containing("#list-count", "100 of about").await;
+    app.wait_text_containing("#list-count", "100 of about")
+        .await;
     let more = control.deliver(BIG_ACCOUNT, arriving("One more")).unwrap();
     let shown = format!("return document.getElementById('row-{more}') !== null;");
     for _ in 0..50 {
