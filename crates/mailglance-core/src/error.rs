@@ -28,6 +28,9 @@ pub enum Error {
     /// The mail stored on this computer.
     #[error(transparent)]
     Store(#[from] store::Error),
+    /// A search this computer cannot run ("cannot search for …").
+    #[error(transparent)]
+    Search(#[from] crate::search::ParseError),
 }
 
 impl From<auth::Error> for Error {
@@ -83,6 +86,7 @@ impl Error {
                 auth::Error::Config(_) | auth::Error::Keychain(_) => "sign_in_failed",
             },
             Error::Store(_) => "store",
+            Error::Search(_) => "search_invalid",
             Error::Gmail(e) => match e {
                 gmail::Error::Unauthorized => "auth_required",
                 gmail::Error::RateLimited { .. } => "rate_limited",

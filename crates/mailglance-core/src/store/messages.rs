@@ -140,10 +140,10 @@ fn split_ids(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_owned).collect()
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, thread_id, history_id, date_ms, from_name, from_address, subject, snippet, label_ids";
 
-fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
+pub(super) fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
     let label_ids = split_ids(&r.get::<_, String>(8)?);
     let mut row = Row {
         id: r.get(0)?,

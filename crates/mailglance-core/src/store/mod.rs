@@ -24,6 +24,7 @@ mod labels;
 mod lists;
 mod messages;
 mod schema;
+mod search;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -37,6 +38,7 @@ pub use messages::{
     Change, StoredMessage, announce, apply, get as messages_get, meta as meta_get,
     put as messages_put, search as messages_search, set_meta,
 };
+pub use search::matching as messages_matching;
 
 /// How long a writer waits for another (the window and the command line) before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -15,6 +15,9 @@ use crate::store::{self, Store};
 pub async fn stored_page(store: &Store, query: &PageQuery) -> Result<Page> {
     let key = list_key(query);
     let q = query.clone();
+    // Searched here when Gmail's answer is not kept: the whole query language.
+    let expr = crate::search::parse(q.q.as_deref().unwrap_or(""))?;
+    let now = super::now_ms();
     let page = store
         .call(move |c| {
             let synced: Option<i64> = store::meta_get(c, SYNCED_MS)?.and_then(|v| v.parse().ok());
@@ -68,13 +71,7 @@ pub async fn stored_page(store: &Store, query: &PageQuery) -> Result<Page> {
                     (rows, Some(list.fetched_ms), next.then_some(estimate))
                 }
                 None => {
-                    let words: Vec<String> =
-                        q.q.as_deref()
-                            .unwrap_or("")
-                            .split_whitespace()
-                            .map(str::to_owned)
-                            .collect();
-                    let found = store::messages_search(c, &q.label_ids, &words, offset, max)?;
+                    let found = store::messages_matching(c, &expr, &q.label_ids, now, offset, max)?;
                     (found.into_iter().map(|m| m.row).collect(), None, None)
                 }
             };

@@ -1,0 +1,133 @@
+//! The store answering a parsed query ([`crate::search`]): SQLite FTS5 for words and
+//! phrases (in the sender's name and address, the subject and the snippet), and the label,
+//! flag and date columns for the operators. Spam and trash are left out unless the query
+//! names them (`in:spam`, `in:trash`, `in:anywhere`, `label:spam`), as Gmail does. Every
+//! word reaches FTS5 as one quoted string ([`fts_literal`]) and every value as a bound
+//! parameter: nothing in a query is read as SQL or FTS5 syntax.
+//!
+//! Not kept on this computer yet: recipients, so `to:` matches nothing here (Gmail's own
+//! answer, on Enter, has them).
+
+use rusqlite::Connection;
+use rusqlite::types::Value;
+
+use super::StoredMessage;
+use super::messages::{COLUMNS, read};
+use crate::search::{Expr, Flag, Place, Term, fts_literal};
+
+/// Stored messages matching `expr` (and carrying every label of `label_ids`), newest
+/// first; `now_ms` anchors `newer_than:`/`older_than:`.
+pub fn matching(
+    conn: &Connection,
+    expr: &Expr,
+    label_ids: &[String],
+    now_ms: i64,
+    offset: usize,
+    limit: usize,
+) -> rusqlite::Result<Vec<StoredMessage>> {
+    let mut args: Vec<Value> = Vec::new();
+    let mut sql = format!(
+        "SELECT {COLUMNS} FROM messages m WHERE ({})",
+        compile(expr, &mut args, now_ms)
+    );
+    for label in label_ids {
+        sql.push_str(&format!(" AND {}", has_label(label, &mut args)));
+    }
+    if !mentions_spam_or_trash(expr) {
+        for hidden in ["SPAM", "TRASH"] {
+            if !label_ids.iter().any(|l| l == hidden) {
+                sql.push_str(&format!(" AND NOT {}", has_label(hidden, &mut args)));
+            }
+        }
+    }
+    sql.push_str(&format!(
+        " ORDER BY m.date_ms DESC, m.id DESC LIMIT {} OFFSET {offset}",
+        limit.min(10_000)
+    ));
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), read)?;
+    rows.collect()
+}
+
+fn push(args: &mut Vec<Value>, v: impl Into<Value>) -> usize {
+    args.push(v.into());
+    args.len()
+}
+
+fn has_label(label: &str, args: &mut Vec<Value>) -> String {
+    let n = push(args, label.to_owned());
+    format!(
+        "EXISTS (SELECT 1 FROM message_labels l WHERE l.message_id = m.id AND l.label_id = ?{n})"
+    )
+}
+
+fn fts(query: String, args: &mut Vec<Value>) -> String {
+    let n = push(args, query);
+    format!("m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?{n})")
+}
+
+fn compile(expr: &Expr, args: &mut Vec<Value>, now_ms: i64) -> String {
+    match expr {
+        Expr::And(items) if items.is_empty() => "1".into(),
+        Expr::And(items) => join(items, " AND ", args, now_ms),
+        Expr::Or(items) => join(items, " OR ", args, now_ms),
+        Expr::Not(inner) => format!("NOT ({})", compile(inner, args, now_ms)),
+        Expr::Term(t) => term(t, args, now_ms),
+    }
+}
+
+fn join(items: &[Expr], op: &str, args: &mut Vec<Value>, now_ms: i64) -> String {
+    let parts: Vec<String> = items
+        .iter()
+        .map(|e| format!("({})", compile(e, args, now_ms)))
+        .collect();
+    parts.join(op)
+}
+
+fn term(t: &Term, args: &mut Vec<Value>, now_ms: i64) -> String {
+    match t {
+        Term::Word(w) | Term::Phrase(w) => fts(fts_literal(w), args),
+        Term::From(v) => fts(
+            format!("{{from_name from_address}} : {}", fts_literal(v)),
+            args,
+        ),
+        Term::Subject(v) => fts(format!("subject : {}", fts_literal(v)), args),
+        Term::To(_) => "0".into(),
+        Term::Is(Flag::Unread) => has_label("UNREAD", args),
+        Term::Is(Flag::Read) => format!("NOT {}", has_label("UNREAD", args)),
+        Term::Is(Flag::Starred) => has_label("STARRED", args),
+        Term::Is(Flag::Important) => has_label("IMPORTANT", args),
+        Term::In(Place::Inbox) => has_label("INBOX", args),
+        Term::In(Place::Sent) => has_label("SENT", args),
+        Term::In(Place::Spam) => has_label("SPAM", args),
+        Term::In(Place::Trash) => has_label("TRASH", args),
+        Term::In(Place::Anywhere) => "1".into(),
+        Term::Label(name) => {
+            // A label's name (as Gmail writes it in queries, `-` for a space) or its id.
+            let n = push(args, name.to_lowercase());
+            format!(
+                "EXISTS (SELECT 1 FROM message_labels ml JOIN labels lb ON lb.id = ml.label_id \
+                 WHERE ml.message_id = m.id AND (lower(lb.id) = ?{n} OR lower(lb.name) = ?{n} \
+                 OR replace(lower(lb.name), ' ', '-') = ?{n}))"
+            )
+        }
+        Term::After(ms) => format!("m.date_ms >= ?{}", push(args, *ms)),
+        Term::Before(ms) => format!("m.date_ms < ?{}", push(args, *ms)),
+        Term::NewerThan(span) => {
+            format!("m.date_ms >= ?{}", push(args, now_ms.saturating_sub(*span)))
+        }
+        Term::OlderThan(span) => {
+            format!("m.date_ms < ?{}", push(args, now_ms.saturating_sub(*span)))
+        }
+    }
+}
+
+fn mentions_spam_or_trash(expr: &Expr) -> bool {
+    match expr {
+        Expr::And(v) | Expr::Or(v) => v.iter().any(mentions_spam_or_trash),
+        Expr::Not(_) => false,
+        Expr::Term(Term::In(Place::Spam | Place::Trash | Place::Anywhere)) => true,
+        Expr::Term(Term::Label(l)) => matches!(l.to_lowercase().as_str(), "spam" | "trash"),
+        Expr::Term(_) => false,
+    }
+}
