@@ -11,5 +11,6 @@ mod faults;
 mod gmail;
 mod keychain;
 mod loopback;
+mod search;
 mod sync;
 mod trust;
