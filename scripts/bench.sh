@@ -11,7 +11,9 @@
 #  4. memory: the app's whole process tree with 50 and with 2,000 rows from the store
 #     (once; latency does not change it);
 #  5. new mail: delivery to notification with checks every 2 s, an idle hour's quota
-#     units and the app's CPU time over a sampled idle minute; then the welcome screen.
+#     units and the app's CPU time over a sampled idle minute; then the welcome screen;
+#  6. search on this computer over 50,000 messages: ten queries' median and p95, the
+#     LIKE scan it replaced as the baseline, and the store's size.
 #
 #   scripts/bench.sh [L_ms ...]
 set -euo pipefail
@@ -21,7 +23,8 @@ latencies=("$@")
 scripts/setup.sh test
 scripts/setup.sh dev   # the Tauri CLI, to build the release app with its page embedded
 echo "== release builds (the first takes several minutes)"
-cargo build -q --release --locked -p mailglance-core --example list_speed --example local_first
+cargo build -q --release --locked -p mailglance-core --example list_speed --example local_first \
+  --example search_speed
 npx --no-install tauri build --no-bundle --ci >/dev/null
 cargo build -q --locked -p mailglance-standin
 export MAILGLANCE_E2E_BINARY="$PWD/target/release/mailglance"
@@ -35,6 +38,8 @@ for latency in "${latencies[@]}"; do
   MAILGLANCE_BENCH_LATENCY_MS="$latency" scripts/test-session.sh \
     cargo test -q --locked -p mailglance-e2e --test startup -- --ignored --nocapture
 done
+echo "== search on this computer over 50,000 messages (no network)"
+target/release/examples/search_speed 50000 21
 echo "== memory of the whole process tree, 50 and 2,000 rows from the store"
 scripts/test-session.sh cargo test -q --locked -p mailglance-e2e --test memory -- --ignored --nocapture
 echo "== new mail: delivery to notification, an idle hour's units and CPU"

@@ -68,7 +68,9 @@ pub use batch::MAX_PARTS as MAX_BATCH_PARTS;
 pub use browse::{BrowseError, BrowseOptions, BrowseOutcome, browse};
 pub use changes::{Applied, MailboxCommand, MailboxControl};
 pub use faults::{Endpoint, FaultCommand, Faults};
-pub use generate::{BIG_ACCOUNT, EMPTY_ACCOUNT, HOSTILE_SUBJECT, SMALL_ACCOUNT, demo_mailbox};
+pub use generate::{
+    BIG_ACCOUNT, EMPTY_ACCOUNT, HOSTILE_SUBJECT, SMALL_ACCOUNT, demo_mailbox, demo_mailbox_sized,
+};
 pub use mailbox::{HistoryKind, HistoryRecord, Mailbox};
 pub use quota::{QuotaModel, RateLimitStyle};
 pub use state::{CLIENT_ID, CLIENT_SECRET, PROJECT_ID, RequestRecord};

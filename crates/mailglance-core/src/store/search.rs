@@ -26,9 +26,16 @@ pub fn matching(
     limit: usize,
 ) -> rusqlite::Result<Vec<StoredMessage>> {
     let mut args: Vec<Value> = Vec::new();
+    // `label:` names become label ids first (one look-up each), so the scan compares ids.
+    let mut labels = std::collections::HashMap::new();
+    resolve_labels(conn, expr, &mut labels)?;
+    let cx = Context {
+        now_ms,
+        labels: &labels,
+    };
     let mut sql = format!(
         "SELECT {COLUMNS} FROM messages m WHERE ({})",
-        compile(expr, &mut args, now_ms)
+        compile(expr, &mut args, &cx)
     );
     for label in label_ids {
         sql.push_str(&format!(" AND {}", has_label(label, &mut args)));
@@ -66,25 +73,68 @@ fn fts(query: String, args: &mut Vec<Value>) -> String {
     format!("m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?{n})")
 }
 
-fn compile(expr: &Expr, args: &mut Vec<Value>, now_ms: i64) -> String {
+/// What compiling needs besides the query: the time, and the label ids of each name.
+struct Context<'a> {
+    now_ms: i64,
+    labels: &'a std::collections::HashMap<String, Vec<String>>,
+}
+
+/// The label ids each `label:` value names: its id, its name, or its name with `-` for
+/// spaces (as Gmail writes label names in queries), case aside.
+fn resolve_labels(
+    conn: &Connection,
+    expr: &Expr,
+    out: &mut std::collections::HashMap<String, Vec<String>>,
+) -> rusqlite::Result<()> {
+    match expr {
+        Expr::And(v) | Expr::Or(v) => {
+            for e in v {
+                resolve_labels(conn, e, out)?;
+            }
+        }
+        Expr::Not(e) => resolve_labels(conn, e, out)?,
+        Expr::Term(Term::Label(name)) => {
+            let key = name.to_lowercase();
+            if !out.contains_key(&key) {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT id FROM labels WHERE lower(id) = ?1 OR lower(name) = ?1 \
+                     OR replace(lower(name), ' ', '-') = ?1",
+                )?;
+                let mut ids: Vec<String> = stmt
+                    .query_map([&key], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                // A system label by its id (`label:inbox`) even before labels are kept.
+                if ids.is_empty() && crate::gmail::rows::is_system_label(&name.to_uppercase()) {
+                    ids.push(name.to_uppercase());
+                }
+                out.insert(key, ids);
+            }
+        }
+        Expr::Term(_) => {}
+    }
+    Ok(())
+}
+
+fn compile(expr: &Expr, args: &mut Vec<Value>, cx: &Context<'_>) -> String {
     match expr {
         Expr::And(items) if items.is_empty() => "1".into(),
-        Expr::And(items) => join(items, " AND ", args, now_ms),
-        Expr::Or(items) => join(items, " OR ", args, now_ms),
-        Expr::Not(inner) => format!("NOT ({})", compile(inner, args, now_ms)),
-        Expr::Term(t) => term(t, args, now_ms),
+        Expr::And(items) => join(items, " AND ", args, cx),
+        Expr::Or(items) => join(items, " OR ", args, cx),
+        Expr::Not(inner) => format!("NOT ({})", compile(inner, args, cx)),
+        Expr::Term(t) => term(t, args, cx),
     }
 }
 
-fn join(items: &[Expr], op: &str, args: &mut Vec<Value>, now_ms: i64) -> String {
+fn join(items: &[Expr], op: &str, args: &mut Vec<Value>, cx: &Context<'_>) -> String {
     let parts: Vec<String> = items
         .iter()
-        .map(|e| format!("({})", compile(e, args, now_ms)))
+        .map(|e| format!("({})", compile(e, args, cx)))
         .collect();
     parts.join(op)
 }
 
-fn term(t: &Term, args: &mut Vec<Value>, now_ms: i64) -> String {
+fn term(t: &Term, args: &mut Vec<Value>, cx: &Context<'_>) -> String {
+    let now_ms = cx.now_ms;
     match t {
         Term::Word(w) | Term::Phrase(w) => fts(fts_literal(w), args),
         Term::From(v) => fts(
@@ -103,13 +153,16 @@ fn term(t: &Term, args: &mut Vec<Value>, now_ms: i64) -> String {
         Term::In(Place::Trash) => has_label("TRASH", args),
         Term::In(Place::Anywhere) => "1".into(),
         Term::Label(name) => {
-            // A label's name (as Gmail writes it in queries, `-` for a space) or its id.
-            let n = push(args, name.to_lowercase());
-            format!(
-                "EXISTS (SELECT 1 FROM message_labels ml JOIN labels lb ON lb.id = ml.label_id \
-                 WHERE ml.message_id = m.id AND (lower(lb.id) = ?{n} OR lower(lb.name) = ?{n} \
-                 OR replace(lower(lb.name), ' ', '-') = ?{n}))"
-            )
+            let ids = cx
+                .labels
+                .get(&name.to_lowercase())
+                .cloned()
+                .unwrap_or_default();
+            if ids.is_empty() {
+                return "0".into();
+            }
+            let any: Vec<String> = ids.iter().map(|id| has_label(id, args)).collect();
+            format!("({})", any.join(" OR "))
         }
         Term::After(ms) => format!("m.date_ms >= ?{}", push(args, *ms)),
         Term::Before(ms) => format!("m.date_ms < ?{}", push(args, *ms)),

@@ -1,0 +1,177 @@
+//! Benchmark: search on this computer over a store of 50,000 messages (the stand-in's
+//! demo mailbox generator, at that size, written straight into a store file): median and
+//! p95 of ten representative queries through the FTS5 matcher, and, for the queries that
+//! are words only, the LIKE scan the offline search used before, as the baseline in the
+//! same run; the store's size on disk.
+//!
+//! ```text
+//! cargo run --release -p mailglance-core --example search_speed [messages] [runs]
+//! ```
+//! Prints numbers; asserts nothing. No network and no keychain are involved.
+
+use std::time::{Duration, Instant};
+
+use mailglance_core::gmail::headers::parse_from;
+use mailglance_core::gmail::rows;
+use mailglance_core::gmail::{Label, LabelKind, Row};
+use mailglance_core::store::{self, Store, StoredMessage};
+
+fn stored(m: &mailglance_standin::mailbox::Message) -> StoredMessage {
+    let (from_name, from_address) = parse_from(m.header("From").unwrap_or(""));
+    let mut row = Row {
+        id: m.id.clone(),
+        thread_id: m.thread_id.clone(),
+        from_name,
+        from_address,
+        subject: m.header("Subject").map(str::to_owned),
+        snippet: m.snippet.clone(),
+        date_ms: m.internal_date,
+        unread: false,
+        starred: false,
+        important: false,
+        labels: Vec::new(),
+    };
+    row.set_labels(&m.label_ids);
+    StoredMessage {
+        row,
+        history_id: m.history_id,
+        label_ids: m.label_ids.clone(),
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let count: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(50_000);
+    let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(21);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let t = Instant::now();
+    let mailbox = mailglance_standin::demo_mailbox_sized(7, chrono_now(), count);
+    let account = mailbox.account(mailglance_standin::BIG_ACCOUNT).unwrap();
+    let messages: Vec<StoredMessage> = account.messages.iter().map(stored).collect();
+    // The labels, as the sidebar keeps them (`label:` names are looked up there).
+    let labels: Vec<Label> = account
+        .labels
+        .iter()
+        .map(|l| Label {
+            id: l.id.clone(),
+            name: l.name.clone(),
+            kind: if rows::is_system_label(&l.id) {
+                LabelKind::System
+            } else {
+                LabelKind::User
+            },
+            unread: None,
+            total: None,
+        })
+        .collect();
+    println!(
+        "search_speed: {} messages generated in {:.1} s",
+        messages.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), "bench").store;
+    let t = Instant::now();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime
+        .block_on(store.call(move |c| {
+            let tx = c.transaction()?;
+            store::messages_put(&tx, &messages)?;
+            store::labels_put(&tx, &labels)?;
+            tx.commit()
+        }))
+        .unwrap();
+    println!(
+        "search_speed: stored (rows and FTS5 index) in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    let queries = [
+        "invoice",
+        "\"your order\"",
+        "from:marta",
+        "subject:meeting",
+        "is:unread in:inbox",
+        "is:starred newer_than:30d",
+        "label:work -is:read",
+        "train OR flight",
+        "from:github subject:pr",
+        "after:2026/01/01 before:2026/06/01 receipt",
+    ];
+    println!("search_speed: {runs} runs a query, first page of 50");
+    let mut all = Vec::new();
+    for q in queries {
+        let expr = mailglance_core::search::parse(q).unwrap();
+        let mut times = Vec::new();
+        let mut found = 0;
+        for _ in 0..runs {
+            let e = expr.clone();
+            let t = Instant::now();
+            found = runtime
+                .block_on(store.call(move |c| store::messages_matching(c, &e, &[], now, 0, 50)))
+                .unwrap()
+                .len();
+            times.push(t.elapsed());
+        }
+        times.sort();
+        all.extend(times.iter().copied());
+        let words: Vec<String> = q
+            .split_whitespace()
+            .filter(|w| !w.contains(':') && !w.starts_with('-') && *w != "OR")
+            .map(|w| w.trim_matches('"').to_owned())
+            .collect();
+        let baseline = if words.len() == q.split_whitespace().count() && !q.contains(" OR ") {
+            let mut b = Vec::new();
+            for _ in 0..runs {
+                let w = words.clone();
+                let t = Instant::now();
+                runtime
+                    .block_on(store.call(move |c| store::messages_search(c, &[], &w, 0, 50)))
+                    .unwrap();
+                b.push(t.elapsed());
+            }
+            b.sort();
+            format!("   LIKE scan (before): median {}", ms(percentile(&b, 0.5)))
+        } else {
+            String::new()
+        };
+        println!(
+            "  {q:<44} {found:>3} rows  median {:>9}  p95 {:>9}{baseline}",
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.95))
+        );
+    }
+    all.sort();
+    println!(
+        "search_speed: all queries: median {} (target <= 20 ms), p95 {} (target <= 50 ms)",
+        ms(percentile(&all, 0.5)),
+        ms(percentile(&all, 0.95))
+    );
+    drop(store);
+    let file = store::file_of(dir.path(), "bench");
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(conn);
+    let bytes = std::fs::metadata(&file).unwrap().len();
+    println!(
+        "search_speed: store on disk {:.1} MiB for {count} messages ({:.0} bytes a message, index included)",
+        bytes as f64 / (1024.0 * 1024.0),
+        bytes as f64 / count as f64
+    );
+}
+
+fn chrono_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
