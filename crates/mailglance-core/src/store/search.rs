@@ -94,20 +94,20 @@ fn resolve_labels(
         }
         Expr::Not(e) => resolve_labels(conn, e, out)?,
         Expr::Term(Term::Label(name)) => {
-            let key = name.to_lowercase();
-            if !out.contains_key(&key) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(name.to_lowercase())
+            {
                 let mut stmt = conn.prepare_cached(
                     "SELECT id FROM labels WHERE lower(id) = ?1 OR lower(name) = ?1 \
                      OR replace(lower(name), ' ', '-') = ?1",
                 )?;
                 let mut ids: Vec<String> = stmt
-                    .query_map([&key], |r| r.get(0))?
+                    .query_map([slot.key()], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
                 // A system label by its id (`label:inbox`) even before labels are kept.
                 if ids.is_empty() && crate::gmail::rows::is_system_label(&name.to_uppercase()) {
                     ids.push(name.to_uppercase());
                 }
-                out.insert(key, ids);
+                slot.insert(ids);
             }
         }
         Expr::Term(_) => {}
