@@ -113,6 +113,9 @@ pub(crate) async fn list(
     mut query: PageQuery,
     Listing { offline, json }: Listing,
 ) -> Exit {
+    if email == Some("all") {
+        return list_all(app, label, query, Listing { offline, json }).await;
+    }
     let account = find(app, email, true).await?;
     if let Some(label) = label {
         query.label_ids = vec![resolve_label(app, &account.id, label, offline).await?];
@@ -151,6 +154,52 @@ pub(crate) async fn list(
                 .map(|t| format!("; next: --page-token {t}"))
                 .unwrap_or_default()
         );
+    }
+    Ok(0)
+}
+
+/// `list --account all`: every signed-in account's list merged by date.
+async fn list_all(
+    app: &App,
+    label: Option<&str>,
+    mut query: PageQuery,
+    Listing { offline, json }: Listing,
+) -> Exit {
+    if offline {
+        return Err(fail(
+            "usage",
+            "--offline lists one account: name it with --account EMAIL",
+        ));
+    }
+    if let Some(label) = label {
+        // Label names differ between accounts: only the ids every account has.
+        if !mailglance_core::gmail::rows::is_system_label(label) {
+            return Err(fail(
+                "usage",
+                &format!(
+                    "with --account all, --label takes a label every account has (INBOX, \
+                     STARRED, IMPORTANT, SENT, …), not {label:?}"
+                ),
+            ));
+        }
+        query.label_ids = vec![label.to_owned()];
+    }
+    let page = report(app.merged_page(query).await)?;
+    if json {
+        println!(
+            "{}",
+            json!({ "rows": page.rows, "nextPageToken": page.next_page_token })
+        );
+    } else {
+        for r in &page.rows {
+            let from = r.row.from_name.as_deref().unwrap_or(&r.row.from_address);
+            let mark = if r.row.unread { "*" } else { " " };
+            let subject = r.row.subject.as_deref().unwrap_or("(no subject)");
+            println!("{mark} {:<24.24} {from:<24.24} {subject}", r.account);
+        }
+        if let Some(t) = page.next_page_token {
+            eprintln!("next: --page-token {t}");
+        }
     }
     Ok(0)
 }

@@ -85,7 +85,8 @@ enum Command {
     },
     /// One page of messages.
     List {
-        /// The account (default: the first one signed in).
+        /// The account (default: the first one signed in), or `all`: every account's
+        /// list merged by date.
         #[arg(long, value_name = "EMAIL")]
         account: Option<String>,
         /// Gmail's search syntax, e.g. 'from:ana is:unread'.

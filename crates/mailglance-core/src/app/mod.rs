@@ -22,12 +22,14 @@ use crate::gmail::{
 };
 use crate::keychain::Keychain;
 
+mod merged;
 mod notify;
 mod startup;
 mod tokens;
 
 use crate::store::{self, Store};
 use crate::sync::{self, SyncReport};
+pub use merged::{MergedPage, MergedRow};
 use startup::system_locale;
 pub use startup::{ClientFileStatus, Startup, gmail_web_url};
 use tokens::AccountTokens;
