@@ -196,14 +196,32 @@ fn a_locked_keyring_is_reported_as_locked_not_as_a_hang() {
         printf %s pw | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
         daemon=$!
         trap 'kill $daemon; rm -rf $scratch' EXIT
-        for i in $(seq 50); do secret-tool search --all x y >/dev/null 2>&1 && break; sleep 0.1; done
-        printf %s old | secret-tool store --label=probe service 'Mailglance keychain probe' username ana
+        # Wait for this daemon to own the name without asking for it (a secret-tool call
+        # before then would have the bus start a second, locked daemon, and hang on its
+        # unlock prompt).
+        owned() {
+            gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+              --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null \
+              | grep -q true
+        }
+        for i in $(seq 100); do owned && break; sleep 0.1; done
+        printf %s old | timeout 20 secret-tool store --label=probe service 'Mailglance keychain probe' username ana
         gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
           --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null
         "$@"
     "#;
+    // Two minutes at most: a hang is a failure with output, not a stuck test run.
     let result = run_probe(
-        &["dbus-run-session", "--", "sh", "-c", script, "probe"],
+        &[
+            "timeout",
+            "120",
+            "dbus-run-session",
+            "--",
+            "sh",
+            "-c",
+            script,
+            "probe",
+        ],
         &[],
     );
     assert!(result.starts_with("locked | "), "{result}");
