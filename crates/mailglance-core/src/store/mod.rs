@@ -401,4 +401,4 @@ fn restrict_file(_: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -63,29 +63,7 @@ pub fn take(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn stored(id: &str, date_ms: i64, labels: &[&str]) -> StoredMessage {
-        let label_ids: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
-        let mut row = Row {
-            id: id.into(),
-            thread_id: id.into(),
-            from_name: Some("Marta Nowak".into()),
-            from_address: "marta@example.com".into(),
-            subject: Some("Tomorrow's train".into()),
-            snippet: String::new(),
-            date_ms,
-            unread: false,
-            starred: false,
-            important: false,
-            labels: Vec::new(),
-        };
-        row.set_labels(&label_ids);
-        StoredMessage {
-            row,
-            history_id: 1,
-            label_ids,
-        }
-    }
+    use crate::store::tests::message as stored;
 
     const SYNCED: i64 = 1_800_000_000_000;
 
