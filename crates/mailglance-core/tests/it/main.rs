@@ -9,6 +9,7 @@ mod helpers;
 mod auth;
 mod faults;
 mod gmail;
+mod grants;
 mod keychain;
 mod loopback;
 mod search;
