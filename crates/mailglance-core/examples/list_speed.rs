@@ -10,15 +10,12 @@
 //! It needs a Secret Service (the refresh token goes to the keychain, as in the app):
 //! `scripts/test-session.sh` provides a private one. Prints numbers; asserts nothing.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use mailglance_core::app::App;
-use mailglance_core::auth::CommandOpener;
-use mailglance_core::config::Paths;
 use mailglance_core::gmail::PageQuery;
-use mailglance_core::keychain::Keychain;
-use mailglance_standin::{BIG_ACCOUNT, BrowseOptions, Endpoint, Options, StandIn};
+use mailglance_standin::{BIG_ACCOUNT, Endpoint, Options, StandIn};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -45,39 +42,12 @@ async fn main() {
     let latency = Duration::from_millis(latency_ms);
 
     let standin = StandIn::start(Options::default()).await.expect("stand-in");
-    let dir = tempfile::tempdir().unwrap();
-    let paths = Paths {
-        config_dir: dir.path().join("config"),
-        data_dir: dir.path().join("data"),
-        client_file: dir.path().join("config/client_secret.json"),
-    };
-    standin.write_config(&paths.config_dir).unwrap();
-    let service = format!("Mailglance bench {}", std::process::id());
-    let new_app = || {
-        App::new(
-            paths.clone(),
-            Keychain::new(&service),
-            Arc::new(CommandOpener::new(vec!["true".into()])),
-        )
-        .expect("the app starts")
-    };
+    let bench = common::Bench::new(&standin, |_| {});
+    let new_app = || bench.app();
 
     // Sign in once, with no latency: the scripted person approves on the consent page.
     let app = new_app();
-    let started = app.start_sign_in(None).await.expect("sign-in starts");
-    let url = started.url.clone();
-    tokio::spawn(async move {
-        let options = BrowseOptions {
-            account: Some(BIG_ACCOUNT.into()),
-            deny: false,
-            follow_redirect: true,
-            untick: Vec::new(),
-        };
-        mailglance_standin::browse(&url, &options)
-            .await
-            .expect("consent");
-    });
-    let account = app.finish_sign_in().await.expect("signed in");
+    let account = bench.sign_in(&app).await;
     drop(app);
     standin.faults().set_latency(latency);
 
@@ -90,7 +60,7 @@ async fn main() {
     let mut cold = Vec::new();
     let mut cold_units = 0;
     for _ in 0..runs {
-        let _ = std::fs::remove_dir_all(mailglance_core::store::folder(&paths.data_dir));
+        let _ = std::fs::remove_dir_all(mailglance_core::store::folder(&bench.paths.data_dir));
         let app = new_app();
         let before = standin.units_spent(BIG_ACCOUNT);
         let t = Instant::now();

@@ -17,15 +17,12 @@
 //! It needs a Secret Service (`scripts/test-session.sh` starts a private one). Prints
 //! numbers; asserts nothing.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use mailglance_core::app::App;
-use mailglance_core::auth::CommandOpener;
-use mailglance_core::config::Paths;
 use mailglance_core::gmail::PageQuery;
-use mailglance_core::keychain::Keychain;
-use mailglance_standin::{BIG_ACCOUNT, BrowseOptions, Options, RateLimitStyle, StandIn};
+use mailglance_standin::{BIG_ACCOUNT, Options, RateLimitStyle, StandIn};
 
 const ROWS: usize = 2000;
 
@@ -48,45 +45,16 @@ async fn main() {
     })
     .await
     .expect("stand-in");
-    let dir = tempfile::tempdir().unwrap();
-    let paths = Paths {
-        config_dir: dir.path().join("config"),
-        data_dir: dir.path().join("data"),
-        client_file: dir.path().join("config/client_secret.json"),
-    };
-    standin.write_config(&paths.config_dir).unwrap();
-    let settings = paths.config_dir.join("settings.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
-    v["quota"] =
-        serde_json::json!({ "perMinute": 6000, "messagesGet": 20, "windowSeconds": window_s });
-    std::fs::write(&settings, v.to_string()).unwrap();
-    let service = format!("Mailglance bench {}", std::process::id());
-    let new_app = || {
-        App::new(
-            paths.clone(),
-            Keychain::new(&service),
-            Arc::new(CommandOpener::new(vec!["true".into()])),
-        )
-        .expect("the app starts")
-    };
+    let bench = common::Bench::new(&standin, |v| {
+        v["quota"] =
+            serde_json::json!({ "perMinute": 6000, "messagesGet": 20, "windowSeconds": window_s });
+    });
+    let paths = bench.paths.clone();
+    let new_app = || bench.app();
 
     // Sign in once, with no latency.
     let app = new_app();
-    let started = app.start_sign_in(None).await.expect("sign-in starts");
-    let url = started.url.clone();
-    tokio::spawn(async move {
-        let options = BrowseOptions {
-            account: Some(BIG_ACCOUNT.into()),
-            deny: false,
-            follow_redirect: true,
-            untick: Vec::new(),
-        };
-        mailglance_standin::browse(&url, &options)
-            .await
-            .expect("consent");
-    });
-    let account = app.finish_sign_in().await.expect("signed in");
+    let account = bench.sign_in(&app).await;
     standin
         .faults()
         .set_latency(Duration::from_millis(latency_ms));
