@@ -9,6 +9,7 @@
 //!
 //! Not here: assertions. The tests in `tests/` say what a user would notice.
 
+mod bus;
 /// The notification server the notification tests read back.
 pub mod notifications;
 /// A tray host the tray tests read the app's tray icon from.

@@ -70,15 +70,34 @@ impl Server {
     }
 }
 
-static CONNECTION: OnceLock<zbus::Connection> = OnceLock::new();
+struct Running {
+    seen: Arc<Mutex<Vec<Notified>>>,
+    connection: zbus::Connection,
+}
+
+/// The server of this test process, started on first use.
+fn running() -> &'static Running {
+    static RUNNING: OnceLock<Running> = OnceLock::new();
+    RUNNING.get_or_init(|| {
+        let seen: Arc<Mutex<Vec<Notified>>> = Arc::default();
+        let server = Server {
+            seen: seen.clone(),
+            next: AtomicU32::new(0),
+        };
+        let connection = crate::bus::serve(
+            "org.freedesktop.Notifications",
+            "/org/freedesktop/Notifications",
+            server,
+        );
+        Running { seen, connection }
+    })
+}
 
 /// Clicks notification `id`, as a person would: the server's `ActionInvoked` signal with
 /// the default action.
 pub async fn click(id: u32) {
-    server();
-    CONNECTION
-        .get()
-        .expect("the server is running")
+    running()
+        .connection
         .emit_signal(
             None::<()>,
             "/org/freedesktop/Notifications",
@@ -90,44 +109,7 @@ pub async fn click(id: u32) {
         .expect("the signal is sent");
 }
 
-/// The server of this test process, started on first use.
+/// What the server has received so far (it starts on first use).
 pub fn server() -> Arc<Mutex<Vec<Notified>>> {
-    static SEEN: OnceLock<Arc<Mutex<Vec<Notified>>>> = OnceLock::new();
-    SEEN.get_or_init(|| {
-        let seen: Arc<Mutex<Vec<Notified>>> = Arc::default();
-        let (ready, started) = std::sync::mpsc::channel();
-        let record = seen.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let server = Server {
-                    seen: record,
-                    next: AtomicU32::new(0),
-                };
-                let connection = zbus::connection::Builder::session()
-                    .and_then(|b| b.name("org.freedesktop.Notifications"))
-                    .and_then(|b| b.serve_at("/org/freedesktop/Notifications", server));
-                let connection = match connection {
-                    Ok(b) => b.build().await,
-                    Err(e) => Err(e),
-                };
-                if let Ok(c) = &connection {
-                    let _ = CONNECTION.set(c.clone());
-                }
-                let _ = ready.send(connection.as_ref().map(|_| ()).map_err(|e| e.to_string()));
-                // Serve for as long as the process lives.
-                std::future::pending::<()>().await;
-                drop(connection);
-            });
-        });
-        started
-            .recv()
-            .unwrap()
-            .expect("the notification server took its name on the session bus");
-        seen
-    })
-    .clone()
+    running().seen.clone()
 }

@@ -61,44 +61,30 @@ impl Watcher {
     }
 }
 
-static CONNECTION: OnceLock<zbus::Connection> = OnceLock::new();
+struct Running {
+    items: Arc<Mutex<Vec<Item>>>,
+    connection: zbus::Connection,
+}
+
+/// The tray host of this test process, started on first use.
+fn running() -> &'static Running {
+    static RUNNING: OnceLock<Running> = OnceLock::new();
+    RUNNING.get_or_init(|| {
+        let items: Arc<Mutex<Vec<Item>>> = Arc::default();
+        let watcher = Watcher {
+            items: items.clone(),
+        };
+        let connection = crate::bus::serve(
+            "org.kde.StatusNotifierWatcher",
+            "/StatusNotifierWatcher",
+            watcher,
+        );
+        Running { items, connection }
+    })
+}
 
 fn items() -> Arc<Mutex<Vec<Item>>> {
-    static ITEMS: OnceLock<Arc<Mutex<Vec<Item>>>> = OnceLock::new();
-    ITEMS
-        .get_or_init(|| {
-            let items: Arc<Mutex<Vec<Item>>> = Arc::default();
-            let (ready, started) = std::sync::mpsc::channel();
-            let record = items.clone();
-            std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                runtime.block_on(async move {
-                    let built = match zbus::connection::Builder::session()
-                        .and_then(|b| b.name("org.kde.StatusNotifierWatcher"))
-                        .and_then(|b| {
-                            b.serve_at("/StatusNotifierWatcher", Watcher { items: record })
-                        }) {
-                        Ok(b) => b.build().await,
-                        Err(e) => Err(e),
-                    };
-                    if let Ok(c) = &built {
-                        let _ = CONNECTION.set(c.clone());
-                    }
-                    let _ = ready.send(built.as_ref().map(|_| ()).map_err(|e| e.to_string()));
-                    std::future::pending::<()>().await;
-                    drop(built);
-                });
-            });
-            started
-                .recv()
-                .unwrap()
-                .expect("the tray host took its name on the session bus");
-            items
-        })
-        .clone()
+    running().items.clone()
 }
 
 /// Starts the tray host (before the app, so the app finds a tray).
@@ -129,7 +115,7 @@ pub async fn item_of(pid: u32) -> Item {
 }
 
 fn connection() -> &'static zbus::Connection {
-    CONNECTION.get().expect("the tray host is running")
+    &running().connection
 }
 
 /// The item's label (what a panel shows beside the icon): `XAyatanaLabel`.
