@@ -344,6 +344,51 @@ impl App {
         }
     }
 
+    /// Polls `script` (a function body returning a boolean) for up to 5 s; whether it
+    /// came true.
+    pub async fn wait_until(&self, script: &str) -> bool {
+        for _ in 0..50 {
+            if self.client.execute(script, vec![]).await.unwrap() == serde_json::json!(true) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    }
+
+    /// Waits up to 5 s for the window's title to be `want`; the title then.
+    pub async fn wait_title(&self, want: &str) -> String {
+        let mut title = String::new();
+        for _ in 0..50 {
+            title = self.client.title().await.unwrap();
+            if title == want {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        title
+    }
+
+    /// Scrolls the list to its end (infinite scroll asks for the next page).
+    pub async fn scroll_list_to_end(&self) {
+        self.client
+            .execute(
+                "const l = document.getElementById('list'); l.scrollTop = l.scrollHeight;",
+                vec![],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The app's own process id.
+    pub fn pid(&self) -> u32 {
+        self.process_tree()
+            .iter()
+            .find(|p| p.1 == "mailglance")
+            .expect("the app's process")
+            .0
+    }
+
     /// Saves a screenshot of the virtual display as `target/e2e-screenshots/<name>.png`
     /// after letting the window repaint, and returns its path.
     ///

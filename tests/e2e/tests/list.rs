@@ -53,13 +53,7 @@ async fn the_inbox_shows_pages_as_you_scroll_and_the_dom_stays_small() {
     app.screenshot("inbox").await;
     // Scroll to the end twice: pages 2 and 3 arrive.
     for expected in ["100 of about", "150 of about"] {
-        app.client
-            .execute(
-                "const l = document.getElementById('list'); l.scrollTop = l.scrollHeight;",
-                vec![],
-            )
-            .await
-            .unwrap();
+        app.scroll_list_to_end().await;
         app.wait_text_containing("#list-count", expected).await;
     }
     assert!(

@@ -47,13 +47,7 @@ async fn scroll_until(app: &App, want: usize) -> usize {
     let mut last = 0;
     let mut still = 0;
     loop {
-        app.client
-            .execute(
-                "const l = document.getElementById('list'); l.scrollTop = l.scrollHeight;",
-                vec![],
-            )
-            .await
-            .unwrap();
+        app.scroll_list_to_end().await;
         tokio::time::sleep(Duration::from_millis(400)).await;
         let now = loaded(app).await;
         if now >= want {

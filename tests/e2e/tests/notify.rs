@@ -20,6 +20,17 @@ fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
+/// What the title says once the app has seen the stand-in's inbox as it is now.
+fn inbox_title(standin: &StandIn) -> String {
+    let unread = standin
+        .mailbox()
+        .account(BIG_ACCOUNT)
+        .unwrap()
+        .label_counts("INBOX")
+        .messages_unread;
+    format!("Inbox ({unread}) – Mailglance")
+}
+
 /// The notifications received after the first `skip`, once `want` have come (or 10 s).
 async fn notified_after(skip: usize, want: usize) -> Vec<Notified> {
     let seen = server();
@@ -99,32 +110,13 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
     assert_eq!(got[0].actions, ["default", "Open"]);
     // The row is there with no action from the person.
     let shown = format!("return document.getElementById('row-{new}') !== null;");
-    let mut appeared = false;
-    for _ in 0..50 {
-        if app.client.execute(&shown, vec![]).await.unwrap() == serde_json::json!(true) {
-            appeared = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(appeared, "the new row appeared on its own");
+    assert!(
+        app.wait_until(&shown).await,
+        "the new row appeared on its own"
+    );
     // And the title's count with it.
-    let unread = standin
-        .mailbox()
-        .account(BIG_ACCOUNT)
-        .unwrap()
-        .label_counts("INBOX")
-        .messages_unread;
-    let want = format!("Inbox ({unread}) – Mailglance");
-    let mut title = String::new();
-    for _ in 0..50 {
-        title = app.client.title().await.unwrap();
-        if title == want {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(title, want);
+    let want = inbox_title(&standin);
+    assert_eq!(app.wait_title(&want).await, want);
     app.screenshot("new-mail-on-its-own").await;
 
     // A click on the notification, while another label is shown: the inbox, with that
@@ -141,34 +133,21 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
         serde_json::json!(false)
     );
     mailglance_e2e::notifications::click(got[0].id).await;
-    let mut picked = false;
-    for _ in 0..50 {
-        if app.client.execute(&chosen, vec![]).await.unwrap() == serde_json::json!(true) {
-            picked = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(picked, "clicking the notification chose its message");
+    assert!(
+        app.wait_until(&chosen).await,
+        "clicking the notification chose its message"
+    );
 
     // A list scrolled past its first page keeps its rows when new mail comes.
-    app.client
-        .execute(
-            "const l = document.getElementById('list'); l.scrollTop = l.scrollHeight;",
-            vec![],
-        )
-        .await
-        .unwrap();
+    app.scroll_list_to_end().await;
     app.wait_text_containing("#list-count", "100 of about")
         .await;
-    let more = control.deliver(BIG_ACCOUNT, arriving("One more")).unwrap();
-    let shown = format!("return document.getElementById('row-{more}') !== null;");
-    for _ in 0..50 {
-        if app.client.execute(&shown, vec![]).await.unwrap() == serde_json::json!(true) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    control.deliver(BIG_ACCOUNT, arriving("One more")).unwrap();
+    // The app has checked once the title counts it.
+    let want = inbox_title(&standin);
+    assert_eq!(app.wait_title(&want).await, want);
+    // Time for a list cut back to 50 to scroll itself full again (what the bug did).
+    tokio::time::sleep(Duration::from_secs(3)).await;
     let count = app.wait_text("#list-count").await;
     assert!(count.starts_with("100 of about"), "{count}");
 
@@ -207,17 +186,13 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let before = seen.lock().unwrap().len();
-    let quiet = control
+    control
         .deliver(BIG_ACCOUNT, arriving("Not announced"))
         .unwrap();
-    let shown = format!("return document.getElementById('row-{quiet}') !== null;");
-    for _ in 0..50 {
-        if app.client.execute(&shown, vec![]).await.unwrap() == serde_json::json!(true) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Checked (the title counts it), and a second more for a notification to arrive.
+    let want = inbox_title(&standin);
+    assert_eq!(app.wait_title(&want).await, want);
+    tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(
         seen.lock().unwrap().len(),
         before,

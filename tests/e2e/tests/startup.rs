@@ -62,13 +62,7 @@ async fn to_first_rows(app: &App) -> f64 {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    let pid = app
-        .process_tree()
-        .iter()
-        .find(|p| p.1 == "mailglance")
-        .expect("the app's process")
-        .0;
-    drawn - process_start_ms(pid)
+    drawn - process_start_ms(app.pid())
 }
 
 /// Waits until the stand-in has seen no request for `quiet` (the launch's sync, list

@@ -19,13 +19,7 @@ async fn the_tray_shows_the_unread_count_and_its_menu_checks_for_mail() {
         Launch::default().env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT),
     )
     .await;
-    let pid = app
-        .process_tree()
-        .iter()
-        .find(|p| p.1 == "mailglance")
-        .expect("the app's process")
-        .0;
-    let item = item_of(pid).await;
+    let item = item_of(app.pid()).await;
     app.click("#sign-in").await;
     app.wait_text_containing("#list-status", "Updated").await;
 
