@@ -125,9 +125,7 @@ pub(crate) async fn list(
     } else {
         report(app.list_page(&account.id, query).await)?
     };
-    for notice in app.take_notices() {
-        eprintln!("mailglance: {notice}");
-    }
+    print_notices(app);
     if json {
         println!(
             "{}",
@@ -141,10 +139,7 @@ pub(crate) async fn list(
         );
     } else {
         for r in &page.rows {
-            let from = r.from_name.as_deref().unwrap_or(&r.from_address);
-            let mark = if r.unread { "*" } else { " " };
-            let subject = r.subject.as_deref().unwrap_or("(no subject)");
-            println!("{mark} {from:<24.24} {subject}");
+            println!("{}", row_line(r));
         }
         eprintln!(
             "{} of about {}{}",
@@ -192,16 +187,28 @@ async fn list_all(
         );
     } else {
         for r in &page.rows {
-            let from = r.row.from_name.as_deref().unwrap_or(&r.row.from_address);
-            let mark = if r.row.unread { "*" } else { " " };
-            let subject = r.row.subject.as_deref().unwrap_or("(no subject)");
-            println!("{mark} {:<24.24} {from:<24.24} {subject}", r.account);
+            println!("{:<24.24} {}", r.account, row_line(&r.row));
         }
         if let Some(t) = page.next_page_token {
             eprintln!("next: --page-token {t}");
         }
     }
     Ok(0)
+}
+
+/// A row as a line of text: `*` when unread, the sender, the subject.
+fn row_line(r: &mailglance_core::gmail::Row) -> String {
+    let from = r.from_name.as_deref().unwrap_or(&r.from_address);
+    let mark = if r.unread { "*" } else { " " };
+    let subject = r.subject.as_deref().unwrap_or("(no subject)");
+    format!("{mark} {from:<24.24} {subject}")
+}
+
+/// What the person should know about the stored mail, on stderr.
+fn print_notices(app: &App) {
+    for notice in app.take_notices() {
+        eprintln!("mailglance: {notice}");
+    }
 }
 
 /// The account named, else (when `first_signed_in`) the first one signed in.
@@ -234,9 +241,7 @@ pub(crate) async fn find(
 pub(crate) async fn sync(app: &App, email: Option<&str>, json: bool) -> Exit {
     let account = find(app, email, true).await?;
     let done = report(app.sync(&account.id).await)?;
-    for notice in app.take_notices() {
-        eprintln!("mailglance: {notice}");
-    }
+    print_notices(app);
     if json {
         println!(
             "{}",
