@@ -211,6 +211,15 @@ pub enum FaultCommand {
         /// The user's address.
         email: String,
     },
+    /// While on, this user's Gmail calls get no reply: each connection is dropped before
+    /// anything is sent back, and nothing is handled or charged, as on a network that
+    /// cannot reach Google. Other users' calls, and the OAuth endpoints, work as ever.
+    Unreachable {
+        /// The user's address.
+        email: String,
+        /// On or off.
+        on: bool,
+    },
     /// Turns every fault off (quota, log and grants are kept).
     Clear,
 }
@@ -231,6 +240,8 @@ pub(crate) struct FaultState {
     pub truncate_batch_next: u32,
     pub omit_refresh_token: bool,
     pub userinfo_without_id: bool,
+    /// Users whose Gmail calls get no reply (lower case).
+    pub unreachable: std::collections::HashSet<String>,
 }
 
 fn take(map: &mut HashMap<Endpoint, u32>, endpoint: Endpoint) -> bool {
@@ -329,6 +340,15 @@ impl Faults {
             FaultCommand::ExpireHistory { email } => {
                 self.mailbox_control().expire_history(&email)?;
             }
+            FaultCommand::Unreachable { email, on } => {
+                let email = email.to_lowercase();
+                let mut faults = state.faults();
+                if on {
+                    faults.unreachable.insert(email);
+                } else {
+                    faults.unreachable.remove(&email);
+                }
+            }
             FaultCommand::Clear => *state.faults() = FaultState::default(),
         }
         Ok(())
@@ -338,6 +358,14 @@ impl Faults {
         crate::MailboxControl {
             state: self.state.clone(),
         }
+    }
+
+    /// While `on`, `email`'s Gmail calls get no reply (see [`FaultCommand::Unreachable`]).
+    pub fn unreachable(&self, email: &str, on: bool) {
+        self.apply(FaultCommand::Unreachable {
+            email: email.to_owned(),
+            on,
+        });
     }
 
     /// Waits `latency` before every reply.

@@ -169,6 +169,22 @@ fn forbidden(message: &str) -> Reply {
 }
 
 /// Handles one Gmail API request (from a socket or a batch part).
+/// Whether the user an `Authorization: Bearer` header speaks for is one whose calls get no
+/// reply (the `unreachable` fault).
+pub(crate) fn is_unreachable(state: &State, authorization: Option<&str>) -> bool {
+    let Some((scheme, token)) = authorization.and_then(|h| h.split_once(' ')) else {
+        return false;
+    };
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return false;
+    }
+    let email = match state.tokens().bearer(token.trim()) {
+        Bearer::Valid(t) => t.email.to_lowercase(),
+        Bearer::Invalid => return false,
+    };
+    state.faults().unreachable.contains(&email)
+}
+
 pub(crate) fn handle(state: &State, req: &ApiRequest) -> Outcome {
     let Some((endpoint, user_id, id)) = route(&req.method, &req.path) else {
         return Outcome {

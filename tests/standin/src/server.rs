@@ -153,6 +153,22 @@ fn closed_mid_reply(reply: Reply) -> Response {
     response
 }
 
+/// No reply at all: the body fails before its first byte, so hyper drops the connection
+/// without sending a head (the `unreachable` fault).
+fn no_reply() -> Response {
+    let failure = stream::once(async {
+        Err::<Bytes, _>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "stand-in fault: unreachable",
+        ))
+    });
+    let mut response = Response::new(Body::from_stream(failure));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(1));
+    response
+}
+
 /// A failure injected with `fail_next` on a non-Gmail endpoint: the OAuth-style body.
 fn injected(state: &State, endpoint: Endpoint) -> Option<Reply> {
     let failure = state.faults().take_failure(endpoint)?;
@@ -245,6 +261,9 @@ async fn gmail_http(
     headers: HeaderMap,
 ) -> Response {
     delay(&state).await;
+    if gmail::is_unreachable(&state, header_str(&headers, header::AUTHORIZATION)) {
+        return no_reply();
+    }
     let request = ApiRequest {
         method: method.to_string(),
         path: uri.path().to_string(),
@@ -271,6 +290,9 @@ async fn batch_http(
     body: Bytes,
 ) -> Response {
     delay(&state).await;
+    if gmail::is_unreachable(&state, header_str(&headers, header::AUTHORIZATION)) {
+        return no_reply();
+    }
     // Taken into a local first: the faults lock must be released before `finish`, which
     // locks it again (a batch failure used to deadlock here).
     let failure = state.faults().take_failure(Endpoint::Batch);
