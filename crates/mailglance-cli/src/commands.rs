@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use mailglance_core::app::App;
+use mailglance_core::app::{App, Source};
 use mailglance_core::auth::{AccountState, AccountView};
 use mailglance_core::error::Error;
 use mailglance_core::gmail::PageQuery;
@@ -160,12 +160,6 @@ async fn list_all(
     mut query: PageQuery,
     Listing { offline, json }: Listing,
 ) -> Exit {
-    if offline {
-        return Err(fail(
-            "usage",
-            "--offline lists one account: name it with --account EMAIL",
-        ));
-    }
     if let Some(label) = label {
         // Label names differ between accounts: only the ids every account has.
         if !mailglance_core::gmail::rows::is_system_label(label) {
@@ -179,11 +173,35 @@ async fn list_all(
         }
         query.label_ids = vec![label.to_owned()];
     }
-    let page = report(app.merged_page(query).await)?;
+    let source = if offline {
+        Source::Stored
+    } else {
+        Source::Gmail
+    };
+    let page = report(app.merged_page(query, source).await)?;
+    print_notices(app);
+    // What each account's part is: from the store since when, or left out and why.
+    for a in &page.accounts {
+        if let Some(p) = &a.problem {
+            eprintln!("mailglance: {} is left out: {}", a.account, p.message);
+        } else if let Some(ms) = a.as_of_ms {
+            eprintln!(
+                "mailglance: {}: Google cannot be reached; its mail as stored here, \
+                 current {}",
+                a.account,
+                age(ms)
+            );
+        }
+    }
     if json {
         println!(
             "{}",
-            json!({ "rows": page.rows, "nextPageToken": page.next_page_token })
+            json!({
+                "rows": page.rows,
+                "nextPageToken": page.next_page_token,
+                "resultSizeEstimate": page.result_size_estimate,
+                "accounts": page.accounts,
+            })
         );
     } else {
         for r in &page.rows {
@@ -194,6 +212,20 @@ async fn list_all(
         }
     }
     Ok(0)
+}
+
+/// How long ago `ms` (epoch ms) was, in words.
+fn age(ms: i64) -> String {
+    if ms <= 0 {
+        return "at no known time".into();
+    }
+    let secs = (mailglance_core::sync::now_ms() - ms).max(0) / 1000;
+    match secs {
+        0..90 => "a moment ago".into(),
+        90..5400 => format!("{} minutes ago", (secs + 30) / 60),
+        5400..172_800 => format!("{} hours ago", (secs + 1800) / 3600),
+        _ => format!("{} days ago", (secs + 43_200) / 86_400),
+    }
 }
 
 /// A row as a line of text: `*` when unread, the sender, the subject.

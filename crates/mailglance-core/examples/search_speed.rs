@@ -36,6 +36,11 @@ fn stored(m: &mailglance_standin::mailbox::Message) -> StoredMessage {
         row,
         history_id: m.history_id,
         label_ids: m.label_ids.clone(),
+        recipients: ["To", "Cc", "Bcc"]
+            .iter()
+            .filter_map(|h| m.header(h))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 

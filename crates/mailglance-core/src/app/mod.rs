@@ -29,7 +29,7 @@ mod tokens;
 
 use crate::store::{self, Store};
 use crate::sync::{self, SyncReport};
-pub use merged::{MergedPage, MergedRow};
+pub use merged::{MergedAccount, MergedPage, MergedRow, Source};
 use startup::system_locale;
 pub use startup::{ClientFileStatus, Startup, gmail_web_url};
 use tokens::AccountTokens;
@@ -335,7 +335,13 @@ impl App {
             let online = async {
                 let (tokens, gmail) = (self.tokens(account_id)?, self.gmail(account_id)?);
                 sync::begin_history(&gmail, &tokens, &store).await?;
-                sync::page(&gmail, &tokens, &store, &query).await
+                let mut page = sync::page(&gmail, &tokens, &store, &query).await?;
+                // Gmail's answer to a search: which rows only Gmail found. A query this
+                // computer cannot parse marks none (Gmail's answer stands).
+                if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
+                    page.only_gmail = sync::only_gmail(&store, q, &page).await.unwrap_or_default();
+                }
+                Ok::<_, Error>(page)
             };
             match online.await {
                 Err(e) if e.kind() == "offline" => {
@@ -375,6 +381,16 @@ impl App {
                 other => other,
             }
         })
+    }
+
+    /// Search on this computer alone (no network): the newest stored messages matching
+    /// `query`, whatever Gmail answered before; the window's results while typing.
+    pub fn search_here<'a>(
+        &'a self,
+        account_id: &'a str,
+        query: PageQuery,
+    ) -> BoxFuture<'a, Result<Page>> {
+        Box::pin(async move { sync::search_here(&self.store(account_id), &query).await })
     }
 
     /// The labels as the store has them (no network).

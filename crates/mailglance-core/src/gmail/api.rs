@@ -74,6 +74,15 @@ impl Message {
             .find(|h| h.name.eq_ignore_ascii_case(name))
             .map(|h| h.value.as_str())
     }
+
+    /// Every header called `name` (case-insensitive), in the order sent.
+    pub fn headers<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.payload
+            .iter()
+            .flat_map(|p| p.headers.iter())
+            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
 }
 
 /// `MessagePart`, as far as metadata goes.

@@ -53,13 +53,20 @@ pub struct Page {
     /// When the page came from the store because Gmail could not be reached: when its
     /// list was last fetched (epoch ms). `None` for a page fresh from Gmail.
     pub as_of_ms: Option<i64>,
+    /// For a search answered by Gmail: the ids of the rows that search on this computer
+    /// does not find (Gmail searches bodies and mail never stored here).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub only_gmail: Vec<String>,
 }
 
-/// `messages.get` for what a row shows (the `From`, `Subject` and `Date` headers).
+/// `messages.get` for what a row shows (the `From`, `Subject` and `Date` headers) and what
+/// search on this computer reads besides (the recipients: `To`, `Cc`, `Bcc`). The same
+/// 20 units however many headers are asked for.
 pub fn metadata_path(id: &str) -> String {
     format!(
         "messages/{}?format=metadata\
-         &metadataHeaders=From&metadataHeaders=Subject&metadataHeaders=Date",
+         &metadataHeaders=From&metadataHeaders=Subject&metadataHeaders=Date\
+         &metadataHeaders=To&metadataHeaders=Cc&metadataHeaders=Bcc",
         path_segment(id)
     )
 }
@@ -101,11 +108,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_row_asks_only_for_the_headers_it_shows() {
+    fn a_row_asks_only_for_the_headers_it_shows_and_searches() {
         assert_eq!(
             metadata_path("ab"),
             "messages/ab?format=metadata\
-             &metadataHeaders=From&metadataHeaders=Subject&metadataHeaders=Date"
+             &metadataHeaders=From&metadataHeaders=Subject&metadataHeaders=Date\
+             &metadataHeaders=To&metadataHeaders=Cc&metadataHeaders=Bcc"
         );
     }
 

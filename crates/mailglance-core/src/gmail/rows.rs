@@ -124,6 +124,21 @@ pub fn row_from(message: &Message) -> Row {
     row
 }
 
+/// The headers that name a message's recipients, as `to:` searches them.
+pub const RECIPIENT_HEADERS: &[&str] = &["To", "Cc", "Bcc"];
+
+/// A message's recipients as one line of text (`To`, `Cc`, `Bcc`, encoded words decoded,
+/// controls and bidi overrides dropped), for search on this computer; never shown.
+pub fn recipients_of(message: &Message) -> String {
+    RECIPIENT_HEADERS
+        .iter()
+        .flat_map(|name| message.headers(name))
+        .map(|v| without_bidi_controls(&decode_encoded_words(v)))
+        .filter(|v| !v.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Row {
     /// Sets the flags and user labels from a message's label ids (as they are now: a
     /// row kept from before takes its labels from `history.list`).
@@ -272,6 +287,27 @@ mod tests {
         let row = row_from(&m);
         assert_eq!((row.from_name, row.from_address.as_str()), (None, ""));
         assert_eq!(row.date_ms, 0);
+    }
+
+    #[test]
+    fn recipients_are_every_to_cc_and_bcc_decoded_on_one_line() {
+        let m = message(
+            &[
+                ("From", "a@b"),
+                ("To", "=?UTF-8?B?Wm/DqyBCZXJuYXJk?= <zoe@example.fr>"),
+                ("Cc", "piotr@example.pl,\r\n marta@example.com"),
+                ("Bcc", "boss@example.com"),
+                ("To", "second-to@example.com"),
+            ],
+            &[],
+            "",
+        );
+        assert_eq!(
+            recipients_of(&m),
+            "Zoë Bernard <zoe@example.fr>, second-to@example.com, \
+             piotr@example.pl, marta@example.com, boss@example.com"
+        );
+        assert_eq!(recipients_of(&message(&[("From", "a@b")], &[], "")), "");
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct StoredMessage {
     pub history_id: u64,
     /// Every label id the message carries (system ones too).
     pub label_ids: Vec<String>,
+    /// Its recipients (`To`, `Cc`, `Bcc`, decoded, one line), for `to:` and plain words;
+    /// empty for rows kept before the store held them.
+    pub recipients: String,
 }
 
 /// One change learned from `history.list`.
@@ -51,10 +54,11 @@ pub enum Change {
 pub fn put(tx: &Transaction<'_>, messages: &[StoredMessage]) -> rusqlite::Result<()> {
     let mut insert = tx.prepare_cached(
         "INSERT INTO messages (id, thread_id, history_id, date_ms, from_name, from_address,
-                               subject, snippet, label_ids)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                               subject, snippet, label_ids, recipients)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET thread_id = ?2, history_id = ?3, date_ms = ?4,
-             from_name = ?5, from_address = ?6, subject = ?7, snippet = ?8, label_ids = ?9",
+             from_name = ?5, from_address = ?6, subject = ?7, snippet = ?8, label_ids = ?9,
+             recipients = ?10",
     )?;
     for m in messages {
         let r = &m.row;
@@ -68,6 +72,7 @@ pub fn put(tx: &Transaction<'_>, messages: &[StoredMessage]) -> rusqlite::Result
             r.subject,
             r.snippet,
             m.label_ids.join(" "),
+            m.recipients,
         ])?;
         set_labels(tx, &r.id, &m.label_ids)?;
     }
@@ -140,8 +145,8 @@ fn split_ids(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_owned).collect()
 }
 
-pub(super) const COLUMNS: &str =
-    "id, thread_id, history_id, date_ms, from_name, from_address, subject, snippet, label_ids";
+pub(super) const COLUMNS: &str = "id, thread_id, history_id, date_ms, from_name, from_address, \
+     subject, snippet, label_ids, recipients";
 
 pub(super) fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
     let label_ids = split_ids(&r.get::<_, String>(8)?);
@@ -163,6 +168,7 @@ pub(super) fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
         row,
         history_id: u64::try_from(r.get::<_, i64>(2)?).unwrap_or_default(),
         label_ids,
+        recipients: r.get(9)?,
     })
 }
 

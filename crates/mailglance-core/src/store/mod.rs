@@ -38,7 +38,7 @@ pub use messages::{
     Change, StoredMessage, announce, apply, get as messages_get, meta as meta_get,
     put as messages_put, search as messages_search, set_meta,
 };
-pub use search::matching as messages_matching;
+pub use search::{found_among as messages_found_among, matching as messages_matching};
 
 /// How long a writer waits for another (the window and the command line) before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -81,13 +81,50 @@ END;
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
 ";
 
+/// Version 4: each message's recipients (`To`, `Cc`, `Bcc`, decoded), so `to:` and plain
+/// words find them here too; the full-text index gains the column and is built again from
+/// what is stored. Rows kept before version 4 have no recipients until Gmail sends them
+/// again (they are never fetched twice just for this).
+const V4: &str = "
+ALTER TABLE messages ADD COLUMN recipients TEXT NOT NULL DEFAULT '';
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+DROP TABLE messages_fts;
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    from_name, from_address, subject, snippet, recipients,
+    content = 'messages', content_rowid = 'rowid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, from_name, from_address, subject, snippet, recipients)
+    VALUES (new.rowid, new.from_name, new.from_address, new.subject, new.snippet, new.recipients);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, from_name, from_address, subject, snippet,
+                              recipients)
+    VALUES ('delete', old.rowid, old.from_name, old.from_address, old.subject, old.snippet,
+            old.recipients);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF from_name, from_address, subject, snippet,
+        recipients ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, from_name, from_address, subject, snippet,
+                              recipients)
+    VALUES ('delete', old.rowid, old.from_name, old.from_address, old.subject, old.snippet,
+            old.recipients);
+    INSERT INTO messages_fts (rowid, from_name, from_address, subject, snippet, recipients)
+    VALUES (new.rowid, new.from_name, new.from_address, new.subject, new.snippet, new.recipients);
+END;
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+";
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// The schema version this build writes.
 pub fn current() -> usize {
-    3
+    4
 }
 
 /// Why a store's schema cannot be brought to [`current`].
@@ -146,6 +183,50 @@ mod tests {
         assert_eq!(v as usize, current());
         // Migrating again is a no-op.
         migrate(&mut conn).unwrap();
+    }
+
+    #[test]
+    fn a_version_3_store_gains_recipients_and_its_search_index_keeps_every_message() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO messages (id, thread_id, date_ms, from_address, subject, snippet, label_ids)
+             VALUES ('old', 't', 1, 'ana@example.com', 'Tomorrow''s train', 'platform 4', 'INBOX');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let found = |q: &str| -> Vec<String> {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT m.id FROM messages m JOIN messages_fts f ON f.rowid = m.rowid \
+                     WHERE messages_fts MATCH ?1",
+                )
+                .unwrap();
+            stmt.query_map([q], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        assert_eq!(found("train"), ["old"], "the old row is still found");
+        let recipients: String = conn
+            .query_row(
+                "SELECT recipients FROM messages WHERE id = 'old'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(recipients, "", "none known for a row kept before");
+        conn.execute(
+            "UPDATE messages SET recipients = 'jean@example.org' WHERE id = 'old'",
+            [],
+        )
+        .unwrap();
+        assert_eq!(found("recipients : jean"), ["old"]);
+        conn.execute("UPDATE messages SET label_ids = 'INBOX UNREAD'", [])
+            .unwrap();
+        assert_eq!(found("train"), ["old"], "a label change keeps the index");
+        conn.execute("DELETE FROM messages", []).unwrap();
+        assert!(found("train").is_empty());
     }
 
     #[test]

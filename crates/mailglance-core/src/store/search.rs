@@ -1,12 +1,12 @@
 //! The store answering a parsed query ([`crate::search`]): SQLite FTS5 for words and
-//! phrases (in the sender's name and address, the subject and the snippet), and the label,
+//! phrases (in the sender's name and address, the recipients, the subject and the snippet), and the label,
 //! flag and date columns for the operators. Spam and trash are left out unless the query
 //! names them (`in:spam`, `in:trash`, `in:anywhere`, `label:spam`), as Gmail does. Every
 //! word reaches FTS5 as one quoted string ([`fts_literal`]) and every value as a bound
 //! parameter: nothing in a query is read as SQL or FTS5 syntax.
 //!
-//! Not kept on this computer yet: recipients, so `to:` matches nothing here (Gmail's own
-//! answer, on Enter, has them).
+//! Recipients are kept from store version 4 on: a row kept before then has none, so `to:`
+//! finds it only in Gmail's own answer (on Enter).
 
 use rusqlite::Connection;
 use rusqlite::types::Value;
@@ -25,6 +25,46 @@ pub fn matching(
     offset: usize,
     limit: usize,
 ) -> rusqlite::Result<Vec<StoredMessage>> {
+    let (mut sql, args) = select(conn, expr, label_ids, now_ms, &format!("SELECT {COLUMNS}"))?;
+    sql.push_str(&format!(
+        " ORDER BY m.date_ms DESC, m.id DESC LIMIT {} OFFSET {offset}",
+        limit.min(10_000)
+    ));
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), read)?;
+    rows.collect()
+}
+
+/// Which of `ids` the store finds for `expr` (to mark the rows of Gmail's answer that only
+/// Gmail found).
+pub fn found_among(
+    conn: &Connection,
+    expr: &Expr,
+    ids: &[String],
+    now_ms: i64,
+) -> rusqlite::Result<std::collections::HashSet<String>> {
+    let (mut sql, mut args) = select(conn, expr, &[], now_ms, "SELECT m.id")?;
+    let mut marks = Vec::with_capacity(ids.len());
+    for id in ids {
+        marks.push(format!("?{}", push(&mut args, id.clone())));
+    }
+    if marks.is_empty() {
+        return Ok(Default::default());
+    }
+    sql.push_str(&format!(" AND m.id IN ({})", marks.join(", ")));
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    rows.collect()
+}
+
+/// `SELECT <what> FROM messages m WHERE …` for `expr` and `label_ids`, with its arguments.
+fn select(
+    conn: &Connection,
+    expr: &Expr,
+    label_ids: &[String],
+    now_ms: i64,
+    what: &str,
+) -> rusqlite::Result<(String, Vec<Value>)> {
     let mut args: Vec<Value> = Vec::new();
     // `label:` names become label ids first (one look-up each), so the scan compares ids.
     let mut labels = std::collections::HashMap::new();
@@ -34,7 +74,7 @@ pub fn matching(
         labels: &labels,
     };
     let mut sql = format!(
-        "SELECT {COLUMNS} FROM messages m WHERE ({})",
+        "{what} FROM messages m WHERE ({})",
         compile(expr, &mut args, &cx)
     );
     for label in label_ids {
@@ -47,13 +87,7 @@ pub fn matching(
             }
         }
     }
-    sql.push_str(&format!(
-        " ORDER BY m.date_ms DESC, m.id DESC LIMIT {} OFFSET {offset}",
-        limit.min(10_000)
-    ));
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), read)?;
-    rows.collect()
+    Ok((sql, args))
 }
 
 fn push(args: &mut Vec<Value>, v: impl Into<Value>) -> usize {
@@ -142,7 +176,7 @@ fn term(t: &Term, args: &mut Vec<Value>, cx: &Context<'_>) -> String {
             args,
         ),
         Term::Subject(v) => fts(format!("subject : {}", fts_literal(v)), args),
-        Term::To(_) => "0".into(),
+        Term::To(v) => fts(format!("recipients : {}", fts_literal(v)), args),
         Term::Is(Flag::Unread) => has_label("UNREAD", args),
         Term::Is(Flag::Read) => format!("NOT {}", has_label("UNREAD", args)),
         Term::Is(Flag::Starred) => has_label("STARRED", args),

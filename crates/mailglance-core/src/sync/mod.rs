@@ -15,7 +15,7 @@
 pub mod arrivals;
 mod offline;
 
-pub use offline::stored_page;
+pub use offline::{only_gmail, search_here, stored_page};
 
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -87,6 +87,7 @@ pub fn stored_from(message: &Message) -> StoredMessage {
             .and_then(|h| h.trim().parse().ok())
             .unwrap_or_default(),
         label_ids: message.label_ids.clone(),
+        recipients: gmail::rows::recipients_of(message),
     }
 }
 
@@ -108,6 +109,7 @@ where
         next_page_token: list.next_page_token.clone().filter(|t| !t.is_empty()),
         result_size_estimate: list.result_size_estimate,
         as_of_ms: None,
+        only_gmail: Vec::new(),
     };
     if query.page_token.is_none() {
         keep_first_page(store, query, &list).await?;

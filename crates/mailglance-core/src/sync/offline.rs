@@ -9,10 +9,34 @@ use crate::error::Result;
 use crate::gmail::{Page, PageQuery};
 use crate::store::{self, Store};
 
-/// A page from the store alone: the list kept for `query` (its rows as they are now),
-/// else the newest stored messages that match (label ids, and the words of `q` in the
-/// sender, subject or snippet). `as_of_ms` is when the store last heard from Gmail.
+/// A page from the store alone: a label's list as kept (its newest stored messages now,
+/// Gmail's cursor and estimate), and a search answered on this computer (never Gmail's
+/// old answer, whose rows may no longer match: a message read since is not `is:unread`).
+/// `as_of_ms` is when the store last heard from Gmail.
 pub async fn stored_page(store: &Store, query: &PageQuery) -> Result<Page> {
+    let searching = query.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    from_store(store, query, !searching).await
+}
+
+/// Search on this computer alone: the newest stored messages that match `query` (its
+/// label ids and `q`), whatever Gmail answered before; results while typing.
+pub async fn search_here(store: &Store, query: &PageQuery) -> Result<Page> {
+    from_store(store, query, false).await
+}
+
+/// The ids among `page`'s rows that search on this computer does not find for `q`.
+pub async fn only_gmail(store: &Store, q: &str, page: &Page) -> Result<Vec<String>> {
+    let expr = crate::search::parse(q)?;
+    let ids: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
+    let now = super::now_ms();
+    let asked = ids.clone();
+    let here = store
+        .call(move |c| store::messages_found_among(c, &expr, &asked, now))
+        .await?;
+    Ok(ids.into_iter().filter(|id| !here.contains(id)).collect())
+}
+
+async fn from_store(store: &Store, query: &PageQuery, use_kept: bool) -> Result<Page> {
     let key = list_key(query);
     let q = query.clone();
     // Searched here when Gmail's answer is not kept: the whole query language.
@@ -25,7 +49,11 @@ pub async fn stored_page(store: &Store, query: &PageQuery) -> Result<Page> {
                 0 => 50,
                 n => n as usize,
             };
-            let kept = store::lists_get(c, &key)?;
+            let kept = if use_kept {
+                store::lists_get(c, &key)?
+            } else {
+                None
+            };
             // Where this page starts: the top, after the kept first page (its Gmail
             // cursor), or a cursor of ours ("stored:N"). Another Gmail cursor cannot be
             // followed offline: an empty last page rather than rows shown twice.
@@ -45,27 +73,18 @@ pub async fn stored_page(store: &Store, query: &PageQuery) -> Result<Page> {
                     next_page_token: None,
                     result_size_estimate: 0,
                     as_of_ms: synced,
+                    only_gmail: Vec::new(),
                 });
             };
             let (rows, fetched, estimate) = match kept.filter(|_| offset == 0) {
                 Some(list) => {
                     // A label's list is by date, as Gmail orders it: the newest stored
                     // messages carrying the labels now (new ones on top, archived ones
-                    // gone). A search keeps Gmail's answer, less what left the store.
-                    let rows: Vec<_> = if q.q.as_deref().unwrap_or("").trim().is_empty() {
-                        store::messages_search(c, &q.label_ids, &[], 0, max)?
-                            .into_iter()
-                            .map(|m| m.row)
-                            .collect()
-                    } else {
-                        let found = store::messages_get(c, &list.ids)?;
-                        list.ids
-                            .iter()
-                            .filter_map(|id| found.get(id))
-                            .filter(|m| q.label_ids.iter().all(|l| m.label_ids.contains(l)))
-                            .map(|m| m.row.clone())
-                            .collect()
-                    };
+                    // gone).
+                    let rows: Vec<_> = store::messages_search(c, &q.label_ids, &[], 0, max)?
+                        .into_iter()
+                        .map(|m| m.row)
+                        .collect();
                     let estimate = list.estimate.max(rows.len() as u64);
                     let next = list.next_page_token.is_some();
                     (rows, Some(list.fetched_ms), next.then_some(estimate))
@@ -82,6 +101,7 @@ pub async fn stored_page(store: &Store, query: &PageQuery) -> Result<Page> {
                 rows,
                 next_page_token: next,
                 as_of_ms: synced.or(fetched),
+                only_gmail: Vec::new(),
             })
         })
         .await?;

@@ -12,6 +12,7 @@ mod gmail;
 mod grants;
 mod keychain;
 mod loopback;
+mod merged;
 mod search;
 mod sync;
 mod trust;

@@ -1,6 +1,6 @@
 //! Search on this computer against the stand-in's own search over the same mailbox: for
-//! queries generated from the operators both support (`from:`, `subject:`, `is:`, `in:`,
-//! `label:`, `newer_than:`/`older_than:`, negation, `OR`), the store finds exactly the
+//! queries generated from the operators both support (`from:`, `to:`, `subject:`, `is:`,
+//! `in:`, `label:`, `newer_than:`/`older_than:`, negation, `OR`), the store finds exactly the
 //! messages Gmail's answer (the stand-in's `messages.list` with `q`) lists.
 
 use std::collections::BTreeSet;
@@ -52,7 +52,11 @@ async fn local_search_finds_what_gmails_search_finds_for_the_shared_operators() 
     let messages = &mailbox.account(ANA).unwrap().messages;
     let mut senders = BTreeSet::new();
     let mut subjects = BTreeSet::new();
+    let mut recipients = BTreeSet::new();
     for m in messages.iter() {
+        if let Some(w) = ascii_words(m.header("To").unwrap_or("")).into_iter().next() {
+            recipients.insert(w);
+        }
         if let Some(w) = ascii_words(m.header("From").unwrap_or(""))
             .into_iter()
             .next()
@@ -83,6 +87,7 @@ async fn local_search_finds_what_gmails_search_finds_for_the_shared_operators() 
     .collect();
     terms.extend(senders.iter().map(|s| format!("from:{s}")));
     terms.extend(subjects.iter().map(|s| format!("subject:{s}")));
+    terms.extend(recipients.iter().take(8).map(|s| format!("to:{s}")));
 
     let term = prop::sample::select(terms);
     let part = (term.clone(), any::<bool>(), prop::option::of(term)).prop_map(|(t, negate, or)| {

@@ -29,6 +29,7 @@ pub(crate) fn message(id: &str, date_ms: i64, labels: &[&str]) -> StoredMessage 
         row,
         history_id: 1000 + date_ms as u64,
         label_ids,
+        recipients: "Jean Dupont <jean@example.org>".into(),
     }
 }
 

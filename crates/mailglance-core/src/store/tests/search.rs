@@ -44,9 +44,19 @@ fn local_search_answers_each_operator_and_reads_sql_and_fts_syntax_as_text() {
         };
     let day = 86_400_000;
     let now = 1_800_000_000_000;
+    let mut sent = with(
+        "b",
+        now - 40 * day,
+        &["SENT", "Label_4"],
+        ("Ana Kowalska", "ana@example.com"),
+        "Invoice overdue",
+        "Please pay; DROP TABLE",
+    );
+    sent.recipients = "Marta Nowak <marta@example.com>, piotr@example.pl".into();
     put(
         &store,
         &[
+            sent,
             with(
                 "a",
                 now - day,
@@ -54,14 +64,6 @@ fn local_search_answers_each_operator_and_reads_sql_and_fts_syntax_as_text() {
                 ("Marta Nowak", "marta@example.com"),
                 "Tomorrow's train",
                 "Platform 4 at 9:40",
-            ),
-            with(
-                "b",
-                now - 40 * day,
-                &["SENT", "Label_4"],
-                ("Ana Kowalska", "ana@example.com"),
-                "Invoice overdue",
-                "Please pay; DROP TABLE",
             ),
             with(
                 "c",
@@ -132,11 +134,12 @@ fn local_search_answers_each_operator_and_reads_sql_and_fts_syntax_as_text() {
     assert_eq!(ids("before:2026/12/31"), ["b"]);
     assert_eq!(ids("-from:marta in:inbox"), ["d"]);
     assert_eq!(ids("train OR invoice"), ["a", "b"]);
-    assert_eq!(
-        ids("to:marta"),
-        Vec::<String>::new(),
-        "no recipients kept here"
-    );
+    // Recipients: every row but b was sent to Jean; b to Marta, with Piotr in copy.
+    assert_eq!(ids("to:marta"), ["b"]);
+    assert_eq!(ids("to:piotr@example.pl"), ["b"]);
+    assert_eq!(ids("to:jean"), ["a", "d"], "spam left out");
+    assert_eq!(ids("-to:jean"), ["b"]);
+    assert_eq!(ids("piotr"), ["b"], "a word finds a recipient too");
     // SQL and FTS5 syntax is text: found where written, never an error.
     assert_eq!(ids("DROP TABLE"), ["b"]);
     assert_eq!(ids("'; DROP TABLE messages; --"), Vec::<String>::new());
