@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "list_page",
     "labels",
     "stored_page",
+    "search_here",
+    "merged_page",
     "stored_labels",
     "sync",
     "forget_stored_mail",

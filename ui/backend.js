@@ -26,12 +26,19 @@ export const cancelSignIn = () => invoke('cancel_sign_in');
 export const signOut = (accountId) => invoke('sign_out', { accountId });
 /** The account's labels: [{id, name, kind, unread, total}]. */
 export const labels = (accountId) => invoke('labels', { accountId });
-/** One page of the list: {rows, nextPageToken, resultSizeEstimate}. */
+/** One page of the list: {rows, nextPageToken, resultSizeEstimate, asOfMs, onlyGmail?}
+ * (onlyGmail: for a search, the rows search on this computer does not find). */
 export const listPage = (accountId, query) => invoke('list_page', { accountId, query });
 /** Opens the message in Gmail in the system browser. */
 export const openMessage = (accountId, messageId) => invoke('open_message', { accountId, messageId });
 /** The first page of a list as stored on this computer (no network). */
 export const storedPage = (accountId, query) => invoke('stored_page', { accountId, query });
+/** Search on this computer alone (no network): results while typing. */
+export const searchHere = (accountId, query) => invoke('search_here', { accountId, query });
+/** A page of All inboxes, every account's list merged by date, from `source` ('gmail',
+ * 'stored' or 'here'): {rows (each with account, accountId), nextPageToken,
+ * resultSizeEstimate, accounts: [{account, accountId, asOfMs?, problem?}], onlyGmail?}. */
+export const mergedPage = (query, source) => invoke('merged_page', { query, source });
 /** The labels as stored on this computer (no network). */
 export const storedLabels = (accountId) => invoke('stored_labels', { accountId });
 /** Brings the stored mail up to date: {added, deleted, changed, historyId, units, full}. */

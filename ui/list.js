@@ -6,6 +6,8 @@ import { t, lang } from './i18n.js';
 
 const ROW_HEIGHT = 68;
 const OVERSCAN = 6;
+/** How many account colours there are (style.css: .account-mark[data-colour]). */
+export const ACCOUNT_COLOURS = 6;
 
 /** "14:05" today, "3 Mar" this year, "3 Mar 2021" before. */
 export function formatDate(ms, now = new Date()) {
@@ -20,6 +22,11 @@ export function formatDate(ms, now = new Date()) {
   return new Intl.DateTimeFormat(lang, options).format(d);
 }
 
+/** A row's element id: its message id, with its account's in a list of several. */
+export function rowId(row) {
+  return row.accountId ? `row-${row.accountId}-${row.id}` : `row-${row.id}`;
+}
+
 export class MessageList {
   constructor(root) {
     this.root = root;
@@ -31,6 +38,10 @@ export class MessageList {
     // What was last drawn: the controller owns the rows and the selection.
     this.rows = [];
     this.labelNames = new Map();
+    // All inboxes: each account's colour (by account id), and the rows of Gmail's answer
+    // that search on this computer did not find.
+    this.accountColours = new Map();
+    this.onlyGmail = new Set();
     this.selected = -1;
     this.pool = [];
     this.onSelectHandler = () => {};
@@ -71,12 +82,24 @@ export class MessageList {
     this.selected = selected;
     this.paint();
     const row = this.rows[selected];
-    if (row) this.viewport.setAttribute('aria-activedescendant', `row-${row.id}`);
+    if (row) this.viewport.setAttribute('aria-activedescendant', rowId(row));
   }
 
   /** The names the rows' label chips show: [{id, name}]. */
   renderLabelNames(labels) {
     this.labelNames = new Map(labels.map((l) => [l.id, l.name]));
+    this.paint();
+  }
+
+  /** Each account's colour index (a Map of account id to index), for All inboxes. */
+  renderAccountColours(colours) {
+    this.accountColours = colours;
+    this.paint();
+  }
+
+  /** Marks the rows (by id) that only Gmail found. */
+  renderOnlyGmail(ids) {
+    this.onlyGmail = ids;
     this.paint();
   }
 
@@ -103,7 +126,7 @@ export class MessageList {
     }
     this.paint();
     const row = this.rows[index];
-    if (row) this.viewport.setAttribute('aria-activedescendant', `row-${row.id}`);
+    if (row) this.viewport.setAttribute('aria-activedescendant', rowId(row));
   }
 
   /** Draws the rows in view, reusing a small pool of elements. */
@@ -151,12 +174,15 @@ export class MessageList {
     };
     const line = span('line');
     line.append(bdi('subject'), bdi('snippet'));
-    el.append(span('star'), bdi('from'), span('date'), line, span('chips'));
+    // The account's colour mark (All inboxes), its address said to screen readers.
+    const account = span('account');
+    account.append(span('account-mark'), span('visually-hidden'));
+    el.append(span('star'), account, bdi('from'), span('date'), line, span('chips'));
     return el;
   }
 
   fill(el, row, index) {
-    el.id = `row-${row.id}`;
+    el.id = rowId(row);
     el.dataset.index = String(index);
     el.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
     el.setAttribute('aria-posinset', String(index + 1));
@@ -164,7 +190,15 @@ export class MessageList {
     el.setAttribute('aria-selected', String(index === this.selected));
     el.classList.toggle('unread', row.unread);
     el.classList.toggle('selected', index === this.selected);
-    const [star, from, date, line, chips] = el.children;
+    const [star, account, from, date, line, chips] = el.children;
+    // A row of All inboxes says whose it is: a colour, and the address for screen readers.
+    account.hidden = !row.account;
+    if (row.account) {
+      const [mark, said] = account.children;
+      mark.dataset.colour = String((this.accountColours.get(row.accountId) ?? 0) % ACCOUNT_COLOURS);
+      account.title = row.account;
+      said.textContent = t('list.account', { email: row.account });
+    }
     const [subject, snippet] = line.children;
     star.textContent = row.starred ? '★' : '';
     star.title = row.starred ? t('list.starred') : '';
@@ -174,7 +208,16 @@ export class MessageList {
     subject.textContent = row.subject ?? t('list.noSubject');
     subject.classList.toggle('none', row.subject == null);
     snippet.textContent = row.snippet ? ` — ${row.snippet}` : '';
+    const only = [];
+    if (this.onlyGmail.has(row.id)) {
+      const chip = document.createElement('span');
+      chip.className = 'chip only-gmail';
+      chip.textContent = t('list.onlyGmail');
+      chip.title = t('list.onlyGmailHint');
+      only.push(chip);
+    }
     chips.replaceChildren(
+      ...only,
       ...row.labels
         .map((id) => this.labelNames.get(id))
         .filter(Boolean)

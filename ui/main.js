@@ -13,13 +13,25 @@ const state = {
 
 // The list: what is shown, and where the next page starts.
 const SYSTEM_LABELS = ['INBOX', 'STARRED', 'IMPORTANT', 'SENT', 'DRAFT', '', 'SPAM', 'TRASH'];
+// The sidebar entry of All inboxes (not a Gmail label id: those never start with '@').
+const ALL_INBOXES = '@all';
 const PAGE_SIZE = 50;
 const listState = {
   labelId: 'INBOX', q: '', next: null, estimate: 0, loading: false, generation: 0,
   loadedAt: 0, labels: [], labelsStale: false,
   // The rows loaded so far, and the index of the chosen one (-1 for none).
   rows: [], selected: -1,
+  // All inboxes (every account's inbox merged by date) instead of one account's label.
+  all: localStorage.getItem('view') === 'all',
+  // Where the rows shown come from: 'gmail' (Gmail's answer) or 'here' (search on this
+  // computer, while typing); and the rows of Gmail's answer only Gmail found.
+  source: 'gmail', onlyGmail: new Set(),
+  // Each signed-in account's inbox unread count, for All inboxes.
+  inboxUnread: new Map(),
 };
+// Results while typing wait this long after the last key.
+const TYPING_PAUSE_MS = 250;
+let typingTimer = null;
 
 function showWelcome(info) {
   state.screen = 'welcome';
@@ -34,6 +46,18 @@ function showWaiting(waiting) {
 function showShell(account) {
   state.screen = 'shell';
   view.renderShell(state.accounts, account);
+  // Each account's colour mark, by its place among the accounts (stable while they stay).
+  view.renderAccountColours(new Map(state.accounts.map((a, i) => [a.id, i])));
+}
+
+/** The accounts signed in now. */
+function signedIn() {
+  return state.accounts.filter((a) => a.state === 'signed_in');
+}
+
+/** Whether All inboxes is shown: chosen, and two or more accounts signed in. */
+function showingAll() {
+  return listState.all && signedIn().length >= 2;
 }
 
 /** The account shown, else the first usable one. */
@@ -88,6 +112,7 @@ async function showHome() {
   showShell(account);
   // The last list from this computer first, before any network call; then Gmail.
   await paintFromStore(account);
+  await loadInboxCounts();
   await showNotices();
   await refresh();
 }
@@ -97,7 +122,7 @@ async function paintFromStore(account) {
   try {
     const [labels, page] = await Promise.all([
       backend.storedLabels(account.id),
-      backend.storedPage(account.id, query(null)),
+      fetchPage(null, 'stored'),
     ]);
     if (labels.length) {
       listState.labels = labels;
@@ -105,6 +130,8 @@ async function paintFromStore(account) {
     }
     if (page.rows.length) {
       showRows(page.rows);
+      listState.source = 'gmail';
+      listState.onlyGmail = new Set();
       listState.shownKey = listKey(account);
       listState.next = page.nextPageToken ?? null;
       listState.estimate = page.resultSizeEstimate ?? 0;
@@ -124,7 +151,49 @@ async function showNotices() {
 }
 
 function listKey(account) {
-  return `${account.id}\n${listState.labelId}\n${listState.q}`;
+  const scope = showingAll() ? 'all' : `${account.id}\n${listState.labelId}`;
+  return `${scope}\n${listState.q}`;
+}
+
+/**
+ * One page of what is shown, from `source`: 'gmail' (Gmail's list, the store when Gmail
+ * cannot be reached), 'stored' (the store alone) or 'here' (search on this computer).
+ * All inboxes merges every account's; the page then says which accounts are offline
+ * (`asOfMs`, the oldest) and which are left out (`problems`).
+ */
+async function fetchPage(pageToken, source) {
+  if (showingAll()) {
+    const page = await backend.mergedPage(query(pageToken), source);
+    const offline = page.accounts.filter((a) => a.asOfMs != null).map((a) => a.asOfMs);
+    return {
+      ...page,
+      asOfMs: offline.length ? Math.min(...offline) : null,
+      problems: page.accounts.filter((a) => a.problem).map((a) => a.problem),
+    };
+  }
+  const account = current();
+  const call = { gmail: backend.listPage, stored: backend.storedPage, here: backend.searchHere }[source];
+  return call(account.id, query(pageToken));
+}
+
+/** Every account's inbox unread count, as stored (no network), for All inboxes. */
+async function loadInboxCounts() {
+  const accounts = signedIn();
+  if (accounts.length < 2) return;
+  await Promise.all(accounts.map(async (a) => {
+    try {
+      const inbox = (await backend.storedLabels(a.id)).find((l) => l.id === 'INBOX');
+      if (inbox?.unread != null) listState.inboxUnread.set(a.id, inbox.unread);
+    } catch {
+      // Not stored yet: the next sync or refresh brings it.
+    }
+  }));
+  renderSidebar();
+}
+
+/** All inboxes' unread count: every signed-in account's inbox, added up. */
+function allUnread() {
+  return signedIn().reduce((sum, a) => sum + (listState.inboxUnread.get(a.id) ?? 0), 0);
 }
 
 /** Sidebar labels with unread counts: from Gmail, or as a sync just kept them. */
@@ -134,6 +203,8 @@ async function loadLabels({ stored = false } = {}) {
   try {
     listState.labels = stored ? await backend.storedLabels(account.id) : await backend.labels(account.id);
     listState.labelsStale = false;
+    const inbox = listState.labels.find((l) => l.id === 'INBOX');
+    if (inbox?.unread != null) listState.inboxUnread.set(account.id, inbox.unread);
   } catch (e) {
     // An error never removes what is shown: the last labels and counts stay, marked
     // as not current, until a refresh succeeds.
@@ -155,8 +226,23 @@ function renderSidebar() {
   const user = listState.labels
     .filter((l) => l.kind === 'user')
     .sort((a, b) => a.name.localeCompare(b.name, lang));
-  view.renderLabels(system, user, listState.labelId, listState.labels, { stale: listState.labelsStale });
-  view.renderTitle(t('label.INBOX'), byId.get('INBOX')?.unread);
+  const showing = showingAll();
+  const allInboxes = signedIn().length >= 2 ? {
+    id: ALL_INBOXES,
+    name: t('label.allInboxes'),
+    unread: allUnread(),
+    accounts: signedIn().map((a) => ({
+      id: a.id,
+      email: a.email,
+      unread: listState.inboxUnread.get(a.id),
+      current: !showing && a.id === current()?.id && listState.labelId === 'INBOX',
+    })),
+    labelsOf: current()?.email ?? '',
+  } : null;
+  const currentLabel = showing ? ALL_INBOXES : listState.labelId;
+  view.renderLabels(system, user, currentLabel, listState.labels, { stale: listState.labelsStale, allInboxes });
+  if (showingAll()) view.renderTitle(t('label.allInboxes'), allUnread());
+  else view.renderTitle(t('label.INBOX'), byId.get('INBOX')?.unread);
 }
 
 /** The first page for the current label and query; replaces what is shown. */
@@ -171,19 +257,27 @@ async function loadFirstPage() {
   listState.loading = true;
   view.renderListState({ loading: true, hasMore: false });
   try {
-    const page = await backend.listPage(account.id, query(null));
+    const page = await fetchPage(null, 'gmail');
     if (generation !== listState.generation) return;
+    // Gmail's answer to a search, or (offline) the store's: which one the list shows,
+    // and the rows only Gmail found.
+    listState.source = listState.q && page.asOfMs != null ? 'here' : 'gmail';
+    listState.onlyGmail = new Set(page.onlyGmail ?? []);
+    view.renderOnlyGmail(listState.onlyGmail);
     if (refreshing) showRowsInPlace(page.rows);
     else showRows(page.rows);
     listState.shownKey = key;
     // A page from the store (Google unreachable) says since when it is current.
     listState.asOf = page.asOfMs ?? null;
     view.renderStatus(page.asOfMs ?? Date.now(), { offline: page.asOfMs != null });
+    view.renderSource(listState.q ? listState.source : null);
     listState.next = page.nextPageToken ?? null;
     listState.estimate = page.resultSizeEstimate ?? 0;
     listState.loadedAt = Date.now();
     listState.failed = false;
     view.hideBanner();
+    // An account left out of All inboxes says why, with its one action.
+    if (page.problems?.length) showError(page.problems[0], loadFirstPage);
   } catch (e) {
     if (generation !== listState.generation) return;
     if (refreshing) {
@@ -209,8 +303,9 @@ async function loadMore() {
   listState.loading = true;
   view.renderListState({ loading: true, hasMore: true });
   try {
-    const page = await backend.listPage(account.id, query(listState.next));
+    const page = await fetchPage(listState.next, listState.source === 'here' ? 'here' : 'gmail');
     if (generation !== listState.generation) return;
+    for (const id of page.onlyGmail ?? []) listState.onlyGmail.add(id);
     listState.rows = listState.rows.concat(page.rows);
     if (listState.selected < 0 && listState.rows.length) listState.selected = 0;
     view.renderMoreRows(listState.rows, listState.selected);
@@ -230,10 +325,15 @@ function showRows(rows) {
   view.renderRows(rows, listState.selected);
 }
 
+/** A row's identity: its message id, and its account's in All inboxes. */
+function rowKey(row) {
+  return row ? `${row.accountId ?? ''}/${row.id}` : null;
+}
+
 /** Replaces the rows after a refresh: the chosen message stays chosen, the scroll stays. */
 function showRowsInPlace(rows) {
-  const chosen = listState.rows[listState.selected]?.id;
-  const index = rows.findIndex((r) => r.id === chosen);
+  const chosen = rowKey(listState.rows[listState.selected]);
+  const index = rows.findIndex((r) => rowKey(r) === chosen);
   listState.rows = rows;
   listState.selected = index >= 0 ? index : Math.min(listState.selected, rows.length - 1);
   view.renderRowsInPlace(rows, listState.selected);
@@ -287,7 +387,8 @@ async function openCurrent(row = listState.rows[listState.selected]) {
   const account = current();
   if (!account || !row) return;
   try {
-    await backend.openMessage(account.id, row.id);
+    // A row of All inboxes opens in Gmail signed in as its own account.
+    await backend.openMessage(row.accountId ?? account.id, row.id);
   } catch (e) {
     showError(e);
   }
@@ -310,10 +411,35 @@ async function refresh() {
     if (e?.kind !== 'offline') labels = 'gmail';
   }
   if (account.id !== current()?.id) return;
+  // With several accounts, the others brought up to date too: All inboxes shows their
+  // rows, and the sidebar their inboxes' unread counts.
+  const others = signedIn().length >= 2 ? syncOthers(account) : Promise.resolve();
   const loading = labels === 'none' ? Promise.resolve() : loadLabels({ stored: labels === 'stored' });
-  await Promise.all([loading, loadFirstPage()]);
+  await Promise.all([loading, others]);
+  await loadFirstPage();
   // A disk that filled up meanwhile is said once, above the list.
   await showNotices();
+}
+
+/** Syncs every signed-in account but `account`, and keeps each one's inbox count. */
+async function syncOthers(account) {
+  await Promise.all(signedIn().filter((a) => a.id !== account.id).map(async (a) => {
+    let fetch = !listState.inboxUnread.has(a.id);
+    try {
+      const done = await backend.sync(a.id);
+      fetch ||= done.added + done.deleted + done.changed > 0 || done.full;
+    } catch (e) {
+      if (e?.kind === 'offline') fetch = false;
+    }
+    try {
+      const labels = fetch ? await backend.labels(a.id) : await backend.storedLabels(a.id);
+      const inbox = labels.find((l) => l.id === 'INBOX');
+      if (inbox?.unread != null) listState.inboxUnread.set(a.id, inbox.unread);
+    } catch {
+      // Its count stays as it was.
+    }
+  }));
+  renderSidebar();
 }
 
 async function signIn(loginHint) {
@@ -396,10 +522,54 @@ async function copyLink() {
   view.announce(t('waiting.copied'));
 }
 
+/** A search sent (Enter): Gmail's answer, marking the rows only Gmail found. */
 function search(q) {
+  clearTimeout(typingTimer);
   listState.q = q;
   view.renderSearch(q);
+  view.renderSearchProblem('');
   loadFirstPage();
+}
+
+/** Typing in the search box: after a pause, what this computer finds, with no network. */
+function typed(text) {
+  clearTimeout(typingTimer);
+  const q = text.trim();
+  typingTimer = setTimeout(() => {
+    if (q === listState.q && listState.source === 'here') return;
+    if (!q) {
+      if (listState.q) search('');
+      return;
+    }
+    searchHereNow(q);
+  }, TYPING_PAUSE_MS);
+}
+
+async function searchHereNow(q) {
+  if (!current()) return;
+  const generation = ++listState.generation;
+  try {
+    listState.q = q;
+    const page = await fetchPage(null, 'here');
+    if (generation !== listState.generation) return;
+    view.renderSearchProblem('');
+    listState.source = 'here';
+    listState.onlyGmail = new Set();
+    view.renderOnlyGmail(listState.onlyGmail);
+    view.renderSearch(q);
+    showRows(page.rows);
+    listState.shownKey = listKey(current());
+    listState.next = page.nextPageToken ?? null;
+    listState.estimate = page.resultSizeEstimate ?? 0;
+    listState.failed = false;
+    view.renderSource('here');
+    finishLoading();
+  } catch (e) {
+    if (generation !== listState.generation) return;
+    // Half-typed (`is:`): say what cannot be searched for, keep what is shown.
+    if (e?.kind === 'search_invalid') view.renderSearchProblem(capitalise(e.message));
+    else showError(e);
+  }
 }
 
 /** The list's keys, as the view names them. */
@@ -412,16 +582,29 @@ const keys = {
   clear: () => search(''),
 };
 
+/** One account chosen (the menu, or its inbox under All inboxes): its own list. */
+function chooseAccount(id) {
+  const chosen = state.accounts.find((a) => a.id === id);
+  if (chosen?.state === 'sign_in_again') return signIn(chosen.email);
+  state.currentId = id;
+  listState.all = false;
+  localStorage.setItem('view', 'account');
+  return showHome();
+}
+
 /** Binds what the person does to what the app does; once. */
 function bind() {
   view.onLoadMore(loadMore);
   view.onNeedMore(loadMore);
   view.onRefresh(refresh);
   view.onSearch(search);
+  view.onSearchInput(typed);
   view.onSelectRow((index) => select(index, false));
   view.onOpenRow((index) => openCurrent(listState.rows[index]));
   view.onLabel((id) => {
-    listState.labelId = id;
+    listState.all = id === ALL_INBOXES;
+    localStorage.setItem('view', listState.all ? 'all' : 'account');
+    listState.labelId = listState.all ? 'INBOX' : id;
     renderSidebar();
     loadFirstPage();
   });
@@ -440,11 +623,10 @@ function bind() {
   view.onNotificationSettings(openNotificationSettings);
   view.onNotificationToggle(toggleNotifications);
   view.onKeepInTray(keepInTray);
-  view.onSwitchAccount((id) => {
-    const chosen = state.accounts.find((a) => a.id === id);
-    if (chosen?.state === 'sign_in_again') return signIn(chosen.email);
-    state.currentId = id;
-    return showHome();
+  view.onSwitchAccount(chooseAccount);
+  view.onAccountInbox((id) => {
+    listState.labelId = 'INBOX';
+    return chooseAccount(id);
   });
 }
 
@@ -468,17 +650,26 @@ async function load() {
  */
 async function onSynced({ accountId, changed }) {
   const account = current();
-  if (state.screen !== 'shell' || !account || accountId !== account.id) return;
-  if (changed && !listState.loading && listState.shownKey === listKey(account)) {
+  if (state.screen !== 'shell' || !account) return;
+  const all = showingAll();
+  if (accountId !== account.id && !all) {
+    // Another account's inbox count, in the sidebar under All inboxes.
+    if (changed) await loadInboxCounts();
+    return;
+  }
+  if (changed && !listState.loading && listState.shownKey === listKey(account) && listState.source === 'gmail') {
     try {
       // As many rows as are loaded, so a list scrolled far keeps its rows.
       const shown = { ...query(null), maxResults: Math.min(500, Math.max(PAGE_SIZE, listState.rows.length)) };
-      const page = await backend.storedPage(account.id, shown);
+      const page = all
+        ? await backend.mergedPage(shown, 'stored')
+        : await backend.storedPage(account.id, shown);
       if (listState.shownKey !== listKey(account) || listState.loading) return;
       showRowsInPlace(page.rows);
       listState.estimate = Math.max(listState.estimate, page.resultSizeEstimate ?? 0);
       finishLoading();
-      await loadLabels({ stored: true });
+      if (accountId === account.id) await loadLabels({ stored: true });
+      else await loadInboxCounts();
     } catch (e) {
       // The next check, or a refresh, tries again.
     }
@@ -490,6 +681,17 @@ async function onSynced({ accountId, changed }) {
 /** A notification was clicked: that account's inbox, that message chosen. */
 async function onOpenMessage({ accountId, id }) {
   if (state.screen !== 'shell') return;
+  if (showingAll() && !listState.q) {
+    // All inboxes holds every inbox: the new message is at its top once reloaded.
+    const find = () => listState.rows.findIndex((r) => r.id === id && r.accountId === accountId);
+    let index = find();
+    if (index < 0) {
+      await loadFirstPage();
+      index = find();
+    }
+    if (index >= 0) select(index, true);
+    return;
+  }
   if (current()?.id !== accountId) {
     state.currentId = accountId;
     await showHome();

@@ -2,7 +2,7 @@
 // what the person does (`on*`); decides nothing. Text from outside always goes in as
 // text, never as markup.
 import { t, lang } from './i18n.js';
-import { MessageList } from './list.js';
+import { ACCOUNT_COLOURS, MessageList } from './list.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -37,6 +37,8 @@ export class View {
     this.refreshButton = $('refresh');
     this.listCount = $('list-count');
     this.listStatus = $('list-status');
+    this.listSource = $('list-source');
+    this.searchProblem = $('search-problem');
     this.storeNote = $('store-note');
     this.storeNoteText = $('store-note-text');
     this.forgetMailButton = $('forget-mail');
@@ -154,15 +156,25 @@ export class View {
   /**
    * The sidebar: system labels (in Gmail's order, with unread counts) and the user's
    * labels. `current` is the label id shown ('' for All Mail); `all` names the rows'
-   * label chips.
+   * label chips. With several accounts, `allInboxes` ({id, name, unread, accounts:
+   * [{id, email, unread, current}], labelsOf}) puts All inboxes on top, each account's
+   * inbox under it with its colour mark, and names the account whose labels follow.
    */
-  renderLabels(systemLabels, userLabels, current, all, { stale = false } = {}) {
-    const item = (label) => {
+  renderLabels(systemLabels, userLabels, current, all, { stale = false, allInboxes = null } = {}) {
+    const item = (label, { accountId } = {}) => {
       const li = document.createElement('li');
       const b = document.createElement('button');
       b.type = 'button';
-      b.dataset.labelId = label.id;
-      b.setAttribute('aria-current', String(label.id === current));
+      if (accountId) {
+        b.dataset.accountInbox = accountId;
+        b.classList.add('account-inbox');
+        b.setAttribute('aria-current', String(label.current));
+        b.append(this.accountMark(accountId, label.name));
+        b.title = label.name;
+      } else {
+        b.dataset.labelId = label.id;
+        b.setAttribute('aria-current', String(label.id === current));
+      }
       const name = document.createElement('bdi');
       name.textContent = label.name;
       b.append(name);
@@ -176,13 +188,77 @@ export class View {
       li.append(b);
       return li;
     };
-    this.systemLabels.replaceChildren(...systemLabels.map(item));
-    this.userLabels.replaceChildren(...userLabels.map(item));
+    const top = [];
+    if (allInboxes) {
+      top.push(item(allInboxes));
+      const accounts = document.createElement('ul');
+      accounts.className = 'labels accounts';
+      accounts.setAttribute('aria-label', t('list.accounts'));
+      accounts.replaceChildren(...allInboxes.accounts.map((a) => item(
+        { name: a.email, unread: a.unread, current: a.current }, { accountId: a.id },
+      )));
+      const li = document.createElement('li');
+      li.append(accounts);
+      top.push(li);
+      // The labels below are one account's: say whose.
+      const heading = document.createElement('li');
+      heading.className = 'labels-heading';
+      const email = document.createElement('bdi');
+      email.textContent = allInboxes.labelsOf;
+      heading.append(email);
+      top.push(heading);
+    }
+    this.systemLabels.replaceChildren(...top, ...systemLabels.map((l) => item(l)));
+    this.userLabels.replaceChildren(...userLabels.map((l) => item(l)));
     this.userLabelsTitle.hidden = userLabels.length === 0;
     // Labels from before a failed refresh stay, marked as not current.
     this.sidebar.classList.toggle('stale', stale);
     this.labelsStale.hidden = !stale;
     this.list.renderLabelNames(all);
+  }
+
+  /**
+   * Each account's colour, by its place among the accounts (a Map of account id to
+   * index): the rows of All inboxes, the sidebar and the account menu show it.
+   */
+  renderAccountColours(colours) {
+    this.accountColours = colours;
+    this.list.renderAccountColours(colours);
+    for (const b of this.accountList.querySelectorAll('button[data-account-id]')) {
+      b.prepend(this.accountMark(b.dataset.accountId, ''));
+    }
+  }
+
+  /** A round mark in the account's colour; `email` is said to screen readers. */
+  accountMark(accountId, email) {
+    const mark = document.createElement('span');
+    mark.className = 'account-mark';
+    mark.dataset.colour = String((this.accountColours?.get(accountId) ?? 0) % ACCOUNT_COLOURS);
+    mark.setAttribute('aria-hidden', 'true');
+    if (email) mark.title = email;
+    return mark;
+  }
+
+  /** The rows of Gmail's answer that search on this computer did not find (ids). */
+  renderOnlyGmail(ids) { this.list.renderOnlyGmail(ids); }
+
+  /**
+   * Where the rows of a search come from: 'here' ("On this computer"), 'gmail'
+   * ("Gmail's answer"), or null (not a search: nothing said).
+   */
+  renderSource(source) {
+    this.listSource.hidden = !source;
+    this.listSource.dataset.source = source ?? '';
+    this.listSource.textContent = source === 'here' ? t('list.sourceHere')
+      : source === 'gmail' ? t('list.sourceGmail') : '';
+    this.listSource.title = source === 'here' ? t('list.sourceHereHint') : '';
+  }
+
+  /** Why the search typed cannot be run ('' for none); what is shown stays. */
+  renderSearchProblem(text) {
+    this.searchProblem.textContent = text;
+    this.searchProblem.hidden = !text;
+    this.search.setAttribute('aria-invalid', String(Boolean(text)));
   }
 
   /** The list from the top: `rows`, with row `selected` chosen (-1 for none). */
@@ -372,6 +448,19 @@ export class View {
     this.sidebar.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-label-id]');
       if (b) handler(b.dataset.labelId);
+    });
+  }
+
+  /** `handler(text)` on every change to the search box (typing, pasting, clearing). */
+  onSearchInput(handler) {
+    this.search.addEventListener('input', () => handler(this.search.value));
+  }
+
+  /** `handler(accountId)` when an account's inbox under All inboxes is chosen. */
+  onAccountInbox(handler) {
+    this.sidebar.addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-account-inbox]');
+      if (b) handler(b.dataset.accountInbox);
     });
   }
 

@@ -9,7 +9,7 @@
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 
-use mailglance_core::app::{App, ClientFileStatus, Startup};
+use mailglance_core::app::{App, ClientFileStatus, MergedPage, Source, Startup};
 use mailglance_core::auth::{AccountView, SignInStarted, SignedOut};
 use mailglance_core::error::Result;
 use mailglance_core::gmail::{Label, Page, PageQuery};
@@ -88,6 +88,27 @@ pub async fn stored_page(
     query: PageQuery,
 ) -> Result<Page> {
     app.stored_page(&account_id, query).await
+}
+
+/// Search on this computer alone (no network): the window's results while typing.
+#[tauri::command]
+pub async fn search_here(
+    app: State<'_, App>,
+    account_id: String,
+    query: PageQuery,
+) -> Result<Page> {
+    app.search_here(&account_id, query).await
+}
+
+/// A page of All inboxes: every signed-in account's list merged by date, from `source`
+/// (`gmail`, `stored` or `here`).
+#[tauri::command]
+pub async fn merged_page(
+    app: State<'_, App>,
+    query: PageQuery,
+    source: Source,
+) -> Result<MergedPage> {
+    app.merged_page(query, source).await
 }
 
 /// The labels as the store has them (no network).

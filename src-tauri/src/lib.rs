@@ -97,6 +97,8 @@ pub fn run() {
             commands::list_page,
             commands::labels,
             commands::stored_page,
+            commands::search_here,
+            commands::merged_page,
             commands::stored_labels,
             commands::sync,
             commands::forget_stored_mail,

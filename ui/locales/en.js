@@ -87,4 +87,12 @@ export default {
   "label.ALL": "All Mail",
   "label.SPAM": "Spam",
   "label.TRASH": "Trash",
+  "label.allInboxes": "All inboxes",
+  "list.accounts": "Accounts",
+  "list.sourceHere": "On this computer",
+  "list.sourceHereHint": "Press Enter to ask Gmail too",
+  "list.sourceGmail": "Gmail's answer",
+  "list.onlyGmail": "Only in Gmail",
+  "list.onlyGmailHint": "Search on this computer did not find this message",
+  "list.account": "Account: {email}",
 };

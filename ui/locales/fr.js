@@ -87,4 +87,12 @@ export default {
   "label.ALL": "Tous les messages",
   "label.SPAM": "Spam",
   "label.TRASH": "Corbeille",
+  "label.allInboxes": "Toutes les boîtes de réception",
+  "list.accounts": "Comptes",
+  "list.sourceHere": "Sur cet ordinateur",
+  "list.sourceHereHint": "Appuyez sur Entrée pour demander aussi à Gmail",
+  "list.sourceGmail": "Réponse de Gmail",
+  "list.onlyGmail": "Seulement dans Gmail",
+  "list.onlyGmailHint": "La recherche sur cet ordinateur n’a pas trouvé ce message",
+  "list.account": "Compte : {email}",
 };

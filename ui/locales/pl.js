@@ -87,4 +87,12 @@ export default {
   "label.ALL": "Wszystkie",
   "label.SPAM": "Spam",
   "label.TRASH": "Kosz",
+  "label.allInboxes": "Wszystkie odebrane",
+  "list.accounts": "Konta",
+  "list.sourceHere": "Na tym komputerze",
+  "list.sourceHereHint": "Naciśnij Enter, aby zapytać też Gmaila",
+  "list.sourceGmail": "Odpowiedź Gmaila",
+  "list.onlyGmail": "Tylko w Gmailu",
+  "list.onlyGmailHint": "Wyszukiwanie na tym komputerze nie znalazło tej wiadomości",
+  "list.account": "Konto: {email}",
 };

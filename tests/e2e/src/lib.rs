@@ -99,6 +99,66 @@ pub fn home_with_browser(
     home
 }
 
+/// A home like [`home_for`] whose browser signs in through the stand-in's scripted
+/// browser, and records every Gmail address it is asked to open in `opened.txt` (read
+/// back with [`opened_in_gmail`]).
+pub fn home_recording_gmail(standin: &mailglance_standin::StandIn) -> tempfile::TempDir {
+    home_with_browser(standin, |home| {
+        let record = home.join("opened.txt");
+        let script = format!(
+            "case \"$0\" in https://mail.google.com/*) echo \"$0\" >> '{}';; *) exec '{}' \"$0\";; esac",
+            record.display(),
+            standin_binary().display()
+        );
+        vec!["sh".into(), "-c".into(), script]
+    })
+}
+
+/// The Gmail addresses a [`home_recording_gmail`] browser was asked to open, in order,
+/// once there are `count` of them (waiting up to 10 s; fewer if they never came).
+pub async fn opened_in_gmail(home: &Path, count: usize) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let opened: Vec<String> = std::fs::read_to_string(home.join("opened.txt"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        if opened.len() >= count || Instant::now() > deadline {
+            return opened;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The keychain service of an app over `home` (each test's own).
+pub fn keychain_service(home: &Path) -> String {
+    format!(
+        "Mailglance e2e {}",
+        home.file_name().unwrap().to_string_lossy()
+    )
+}
+
+/// Signs `account` in with `mailglance login` over `home`'s folders and keychain service,
+/// before any window opens (what `scripts/demo.sh --auto` does); the home's browser must
+/// be the stand-in's scripted one. Panics with the command's stderr if it fails.
+pub fn login_from_command_line(home: &Path, account: &str) {
+    let login = Command::new(app_binary())
+        .arg("login")
+        .env("MAILGLANCE_CONFIG_DIR", home.join("config"))
+        .env("MAILGLANCE_DATA_DIR", home.join("data"))
+        .env("MAILGLANCE_KEYCHAIN_SERVICE", keychain_service(home))
+        .env("STANDIN_BROWSE_ACCOUNT", account)
+        .env_remove("MAILGLANCE_CLIENT_FILE")
+        .output()
+        .expect("the app's binary runs");
+    assert!(
+        login.status.success(),
+        "mailglance login as {account}: {}",
+        String::from_utf8_lossy(&login.stderr)
+    );
+}
+
 /// The stand-in's binary, which doubles as a scripted browser (`standin URL`).
 pub fn standin_binary() -> PathBuf {
     let path = target_dir().join("debug/standin");
@@ -154,10 +214,7 @@ impl App {
         // Both ring and aws-lc-rs are linked in (see Cargo.toml): pick one, once.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let turn = ONE_WINDOW.lock().await;
-        let service = format!(
-            "Mailglance e2e {}",
-            home.path().file_name().unwrap().to_string_lossy()
-        );
+        let service = keychain_service(home.path());
         let mut env = vec![
             ("MAILGLANCE_CONFIG_DIR".to_owned(), dir(&home, "config")),
             ("MAILGLANCE_DATA_DIR".to_owned(), dir(&home, "data")),

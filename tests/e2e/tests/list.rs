@@ -6,27 +6,12 @@ use std::path::Path;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use mailglance_e2e::{App, Launch, home_with_browser, standin_binary};
+use mailglance_e2e::{App, Launch, home_recording_gmail, opened_in_gmail};
 use mailglance_standin::{BIG_ACCOUNT, HOSTILE_SUBJECT, Options, StandIn};
-
-/// A home whose config points at the stand-in. Its browser signs in as ana through the
-/// stand-in's scripted browser, and records every Gmail address it is asked to open in
-/// `opened.txt`.
-fn home_for(standin: &StandIn) -> tempfile::TempDir {
-    home_with_browser(standin, |home| {
-        let record = home.join("opened.txt");
-        let script = format!(
-            "case \"$0\" in https://mail.google.com/*) echo \"$0\" >> '{}';; *) exec '{}' \"$0\";; esac",
-            record.display(),
-            standin_binary().display()
-        );
-        vec!["sh".into(), "-c".into(), script]
-    })
-}
 
 async fn signed_in(launch: Launch) -> (StandIn, App) {
     let standin = StandIn::start(Options::default()).await.unwrap();
-    let home = home_for(&standin);
+    let home = home_recording_gmail(&standin);
     let app = App::start_in(home, launch.env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT)).await;
     app.click("#sign-in").await;
     app.wait_visible("#shell").await;
@@ -222,15 +207,13 @@ async fn keys_move_and_enter_opens_the_message_in_gmail_in_the_browser() {
     list.send_keys(&char::from(Key::Enter).to_string())
         .await
         .unwrap();
-    let record = app.home().join("opened.txt");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !record.exists() && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let opened = std::fs::read_to_string(&record).expect("the browser was asked to open Gmail");
+    let opened = opened_in_gmail(app.home(), 1).await;
     assert_eq!(
-        opened.trim(),
-        format!("https://mail.google.com/mail/?authuser=ana.kowalska%40example.com#all/{id}")
+        opened,
+        [format!(
+            "https://mail.google.com/mail/?authuser=ana.kowalska%40example.com#all/{id}"
+        )],
+        "the browser was asked to open Gmail"
     );
     // `/` focuses the search box.
     list.send_keys("/").await.unwrap();

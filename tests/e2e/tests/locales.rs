@@ -40,7 +40,7 @@ fn french_and_polish_translate_every_english_string() {
 fn every_key_the_page_uses_has_an_english_string() {
     let en = keys("en");
     let root = workspace_root().join("ui");
-    for file in ["index.html", "main.js", "view.js"] {
+    for file in ["index.html", "main.js", "view.js", "list.js"] {
         let text = std::fs::read_to_string(root.join(file)).unwrap();
         for (i, _) in text
             .match_indices("data-i18n=\"")

@@ -16,13 +16,6 @@ fn keychain_entry(service: &str, account: &str) -> Option<String> {
     (out.status.success() && !text.is_empty()).then_some(text)
 }
 
-fn service_for(home: &Path) -> String {
-    format!(
-        "Mailglance e2e {}",
-        home.file_name().unwrap().to_string_lossy()
-    )
-}
-
 fn assert_no_token_under(dir: &Path, tokens: &[String]) {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -64,7 +57,7 @@ async fn signing_in_restarting_and_signing_out_in_the_real_window() {
     app.screenshot("signed-in").await;
     assert_eq!(standin.count(Endpoint::Authorize), 1);
     let home = app.quit().await;
-    let service = service_for(home.path());
+    let service = mailglance_e2e::keychain_service(home.path());
     let accounts = std::fs::read_to_string(home.path().join("data/accounts.json")).unwrap();
     let id = serde_json::from_str::<serde_json::Value>(&accounts).unwrap()["accounts"][0]["id"]
         .as_str()
@@ -193,24 +186,7 @@ async fn signed_in_from_the_command_line_the_window_opens_on_mail_with_no_click(
     // What `scripts/demo.sh --auto` does: `mailglance login` first, then the window.
     let standin = StandIn::start(Options::default()).await.unwrap();
     let home = mailglance_e2e::home_for(&standin, &[&standin_binary().to_string_lossy()]);
-    let service = format!(
-        "Mailglance e2e {}",
-        home.path().file_name().unwrap().to_string_lossy()
-    );
-    let login = std::process::Command::new(mailglance_e2e::app_binary())
-        .arg("login")
-        .env("MAILGLANCE_CONFIG_DIR", home.path().join("config"))
-        .env("MAILGLANCE_DATA_DIR", home.path().join("data"))
-        .env("MAILGLANCE_KEYCHAIN_SERVICE", &service)
-        .env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT)
-        .env_remove("MAILGLANCE_CLIENT_FILE")
-        .output()
-        .unwrap();
-    assert!(
-        login.status.success(),
-        "{}",
-        String::from_utf8_lossy(&login.stderr)
-    );
+    mailglance_e2e::login_from_command_line(home.path(), BIG_ACCOUNT);
     let app = App::start_in(home, Launch::default()).await;
     app.wait_visible("#shell").await;
     app.wait_visible(".row").await;
