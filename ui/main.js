@@ -306,7 +306,10 @@ async function loadMore() {
     const page = await fetchPage(listState.next, listState.source === 'here' ? 'here' : 'gmail');
     if (generation !== listState.generation) return;
     for (const id of page.onlyGmail ?? []) listState.onlyGmail.add(id);
-    listState.rows = listState.rows.concat(page.rows);
+    // A row shown already (All inboxes resumes each account by place, and mail that
+    // arrived since moved the places) is not shown twice.
+    const shown = new Set(listState.rows.map(rowKey));
+    listState.rows = listState.rows.concat(page.rows.filter((r) => !shown.has(rowKey(r))));
     if (listState.selected < 0 && listState.rows.length) listState.selected = 0;
     view.renderMoreRows(listState.rows, listState.selected);
     listState.next = page.nextPageToken ?? null;
@@ -657,7 +660,9 @@ async function onSynced({ accountId, changed }) {
     if (changed) await loadInboxCounts();
     return;
   }
-  if (changed && !listState.loading && listState.shownKey === listKey(account) && listState.source === 'gmail') {
+  // A search shown stays as answered (Gmail's answer holds rows this computer cannot
+  // find); a list is repainted.
+  if (changed && !listState.loading && !listState.q && listState.shownKey === listKey(account)) {
     try {
       // As many rows as are loaded, so a list scrolled far keeps its rows.
       const shown = { ...query(null), maxResults: Math.min(500, Math.max(PAGE_SIZE, listState.rows.length)) };
@@ -668,11 +673,13 @@ async function onSynced({ accountId, changed }) {
       showRowsInPlace(page.rows);
       listState.estimate = Math.max(listState.estimate, page.resultSizeEstimate ?? 0);
       finishLoading();
-      if (accountId === account.id) await loadLabels({ stored: true });
-      else await loadInboxCounts();
     } catch (e) {
       // The next check, or a refresh, tries again.
     }
+  }
+  if (changed) {
+    if (accountId === account.id) await loadLabels({ stored: true });
+    else await loadInboxCounts();
   }
   view.renderStatus(Date.now());
   await showNotices();
