@@ -13,7 +13,9 @@
 #  5. new mail: delivery to notification with checks every 2 s, an idle hour's quota
 #     units and the app's CPU time over a sampled idle minute; then the welcome screen;
 #  6. search on this computer over 50,000 messages: ten queries' median and p95, the
-#     LIKE scan it replaced as the baseline, and the store's size.
+#     LIKE scan it replaced as the baseline, and the store's size;
+#  7. the first page of All inboxes from the stores of 3 accounts x 10,000 messages,
+#     one account's first page as the baseline, and the stores' size.
 #
 #   scripts/bench.sh [L_ms ...]
 set -euo pipefail
@@ -24,7 +26,7 @@ scripts/setup.sh test
 scripts/setup.sh dev   # the Tauri CLI, to build the release app with its page embedded
 echo "== release builds (the first takes several minutes)"
 cargo build -q --release --locked -p mailglance-core --example list_speed --example local_first \
-  --example search_speed
+  --example search_speed --example all_inboxes
 npx --no-install tauri build --no-bundle --ci >/dev/null
 cargo build -q --locked -p mailglance-standin
 export MAILGLANCE_E2E_BINARY="$PWD/target/release/mailglance"
@@ -40,6 +42,8 @@ for latency in "${latencies[@]}"; do
 done
 echo "== search on this computer over 50,000 messages (no network)"
 target/release/examples/search_speed 50000 21
+echo "== All inboxes from this computer: 3 accounts x 10,000 messages (no network)"
+scripts/test-session.sh target/release/examples/all_inboxes 3 10000 21
 echo "== memory of the whole process tree, 50 and 2,000 rows from the store"
 scripts/test-session.sh cargo test -q --locked -p mailglance-e2e --test memory -- --ignored --nocapture
 echo "== new mail: delivery to notification, an idle hour's units and CPU"

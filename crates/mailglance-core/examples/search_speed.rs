@@ -9,48 +9,15 @@
 //! ```
 //! Prints numbers; asserts nothing. No network and no keychain are involved.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use mailglance_core::gmail::headers::parse_from;
 use mailglance_core::gmail::rows;
-use mailglance_core::gmail::{Label, LabelKind, Row};
+use mailglance_core::gmail::{Label, LabelKind};
 use mailglance_core::store::{self, Store, StoredMessage};
 
-fn stored(m: &mailglance_standin::mailbox::Message) -> StoredMessage {
-    let (from_name, from_address) = parse_from(m.header("From").unwrap_or(""));
-    let mut row = Row {
-        id: m.id.clone(),
-        thread_id: m.thread_id.clone(),
-        from_name,
-        from_address,
-        subject: m.header("Subject").map(str::to_owned),
-        snippet: m.snippet.clone(),
-        date_ms: m.internal_date,
-        unread: false,
-        starred: false,
-        important: false,
-        labels: Vec::new(),
-    };
-    row.set_labels(&m.label_ids);
-    StoredMessage {
-        row,
-        history_id: m.history_id,
-        label_ids: m.label_ids.clone(),
-        recipients: ["To", "Cc", "Bcc"]
-            .iter()
-            .filter_map(|h| m.header(h))
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
+#[path = "shared/store_bench.rs"]
+mod store_bench;
+use store_bench::{ms, percentile, stored};
 
 fn main() {
     let mut args = std::env::args().skip(1);
