@@ -122,14 +122,28 @@ impl Auth {
 
     /// Every known account and whether it is usable, from the accounts file and the
     /// keychain alone: no network, no browser (the silent restore at launch).
+    /// The keychain is asked about every account at once: each lookup is a round trip
+    /// to the Secret Service, and All inboxes asks on every page.
     pub async fn accounts(&self) -> Result<Vec<AccountView>> {
+        let accounts = self.accounts.load()?;
+        let lookups: Vec<_> = accounts
+            .iter()
+            .map(|a| {
+                let (keychain, id) = (self.keychain.clone(), a.id.clone());
+                tokio::task::spawn_blocking(move || keychain.get(&id))
+            })
+            .collect();
         let mut out = Vec::new();
-        for account in self.accounts.load()? {
-            let state = match self.stored_token(&account.id).await? {
+        for (account, lookup) in accounts.iter().zip(lookups) {
+            let token = match lookup.await {
+                Ok(found) => found?,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            };
+            let state = match token {
                 Some(_) => AccountState::SignedIn,
                 None => AccountState::SignInAgain,
             };
-            out.push(view(&account, state));
+            out.push(view(account, state));
         }
         Ok(out)
     }
