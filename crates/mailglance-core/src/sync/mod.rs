@@ -51,6 +51,9 @@ pub struct SyncReport {
     pub units: u64,
     /// Whether the stored `historyId` was too old and what is shown was fetched again.
     pub full: bool,
+    /// Whether the labels' counts moved and were fetched again (and kept): also when the
+    /// messages that changed were not stored, or a page listed them before this sync.
+    pub labels_fetched: bool,
     /// New inbox mail to tell the person about, oldest first, each only once ever
     /// (see `arrivals`).
     pub arrived: Vec<Row>,
@@ -280,6 +283,14 @@ async fn apply<S>(
 where
     S: TokenSource<Error = Error> + ?Sized,
 {
+    // Any change at all moves the labels' counts, whether its message is stored or not
+    // (one read beyond the pages seen, one a page listed before this sync).
+    let moved = changes.records.iter().any(|r| {
+        !(r.messages_added.is_empty()
+            && r.messages_deleted.is_empty()
+            && r.labels_added.is_empty()
+            && r.labels_removed.is_empty())
+    });
     // New messages: metadata only for those the store has never kept.
     let mut added_ids: Vec<String> = Vec::new();
     for record in &changes.records {
@@ -338,7 +349,7 @@ where
             Ok((counts, arrived))
         })
         .await?;
-    if added + deleted + changed > 0 {
+    if moved {
         // Counts moved: the sidebar's labels are fetched again (8 units).
         labels(gmail, tokens, store).await?;
     }
@@ -348,6 +359,7 @@ where
         changed,
         history_id,
         arrived,
+        labels_fetched: moved,
         ..SyncReport::default()
     })
 }
@@ -393,6 +405,7 @@ where
         changed: refreshed,
         history_id,
         full: true,
+        labels_fetched: true,
         ..SyncReport::default()
     })
 }

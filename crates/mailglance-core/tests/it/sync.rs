@@ -132,6 +132,79 @@ async fn a_new_message_is_fetched_once_and_appears_on_top_after_one_sync() {
     assert_eq!(f.standin.count(Endpoint::MessagesGet), gets + 1);
 }
 
+/// The inbox's unread count as kept for the sidebar, and as Gmail has it.
+async fn inbox_unread(f: &Fixture, app: &App, account: &AccountView) -> (Option<u64>, u64) {
+    let kept = app
+        .stored_labels(&account.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.id == "INBOX")
+        .and_then(|l| l.unread);
+    let gmail = f
+        .standin
+        .mailbox()
+        .account(ANA)
+        .unwrap()
+        .label_counts("INBOX")
+        .messages_unread as u64;
+    (kept, gmail)
+}
+
+#[tokio::test]
+async fn the_kept_counts_follow_changes_to_mail_not_stored_or_listed_before_the_sync() {
+    let (f, app, account, rows) = synced().await;
+    app.labels(&account.id).await.unwrap();
+    let (kept, gmail) = inbox_unread(&f, &app, &account).await;
+    assert_eq!(kept, Some(gmail));
+
+    // New mail a page listed (and stored) before the sync saw it in the history.
+    f.standin
+        .mailbox_control()
+        .deliver(
+            ANA,
+            Message::arriving(
+                "Marta <marta@example.com>",
+                "Listed first",
+                "hi",
+                chrono_now_ms(),
+            ),
+        )
+        .unwrap();
+    app.list_page(&account.id, inbox()).await.unwrap();
+    let done = app.sync(&account.id).await.unwrap();
+    assert_eq!(done.added, 0, "already stored");
+    assert!(done.labels_fetched);
+    let (kept, gmail) = inbox_unread(&f, &app, &account).await;
+    assert_eq!(kept, Some(gmail), "one more unread, as Gmail says");
+
+    // A message read in Gmail that was never stored (the oldest unread, far beyond the
+    // first page).
+    let beyond = f
+        .standin
+        .mailbox()
+        .account(ANA)
+        .unwrap()
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.has_label("INBOX") && m.has_label("UNREAD") && row(&rows, &m.id).is_none())
+        .expect("unread inbox mail beyond the first page")
+        .id
+        .clone();
+    f.standin.mailbox_control().mark_read(ANA, &beyond).unwrap();
+    let done = app.sync(&account.id).await.unwrap();
+    assert_eq!((done.added, done.changed), (0, 0), "nothing stored changed");
+    assert!(done.labels_fetched);
+    let (kept, gmail) = inbox_unread(&f, &app, &account).await;
+    assert_eq!(kept, Some(gmail), "one fewer unread, as Gmail says");
+
+    // Nothing changed: no labels fetched, 2 units.
+    let done = app.sync(&account.id).await.unwrap();
+    assert!(!done.labels_fetched);
+    assert_eq!(done.units, 2);
+}
+
 #[tokio::test]
 async fn a_sync_before_anything_is_stored_only_starts_the_history_for_one_unit() {
     let f = Fixture::new().await;
