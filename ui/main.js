@@ -407,9 +407,8 @@ async function refresh() {
   let labels = listState.labels.length === 0 || listState.labelsStale ? 'gmail' : 'none';
   try {
     const done = await backend.sync(account.id);
-    const changed = done.added + done.deleted + done.changed > 0 || done.full;
-    // A sync that changed something fetched the labels again and kept them.
-    if (changed) labels = 'stored';
+    // A sync that saw any change fetched the labels again and kept them.
+    if (done.labelsFetched) labels = 'stored';
   } catch (e) {
     if (e?.kind !== 'offline') labels = 'gmail';
   }
@@ -430,7 +429,8 @@ async function syncOthers(account) {
     let fetch = !listState.inboxUnread.has(a.id);
     try {
       const done = await backend.sync(a.id);
-      fetch ||= done.added + done.deleted + done.changed > 0 || done.full;
+      // Its counts moved: fetched again by the sync, and kept.
+      if (done.labelsFetched) fetch = false;
     } catch (e) {
       if (e?.kind === 'offline') fetch = false;
     }

@@ -96,7 +96,8 @@ async fn check_all(handle: &AppHandle) {
     {
         match app.sync(&account.id).await {
             Ok(done) => {
-                let changed = done.added + done.deleted + done.changed > 0 || done.full;
+                // Any change in the mailbox, stored or not: the labels were fetched again.
+                let changed = done.labels_fetched;
                 let _ = handle.emit(
                     "synced",
                     Synced {

@@ -19,14 +19,15 @@ fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
-/// A home with `accounts` signed in from the command line, whose window checks for mail
-/// only when asked: no check of its own comes between a test's steps.
-fn home_signed_in(standin: &StandIn, accounts: &[&str]) -> tempfile::TempDir {
+/// A home with `accounts` signed in from the command line, whose window checks every
+/// account for mail on its own every `every` seconds (an hour: no check of its own comes
+/// between a test's steps).
+fn home_signed_in(standin: &StandIn, accounts: &[&str], every: u64) -> tempfile::TempDir {
     let home = home_recording_gmail(standin);
     let path = home.path().join("config/settings.json");
     let mut settings: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    settings["sync"] = serde_json::json!({"frontSeconds": 3600, "backgroundSeconds": 3600});
+    settings["sync"] = serde_json::json!({"frontSeconds": every, "backgroundSeconds": every});
     std::fs::write(&path, settings.to_string()).unwrap();
     for account in accounts {
         login_from_command_line(home.path(), account);
@@ -85,7 +86,7 @@ async fn all_inboxes_merges_two_accounts_by_date_and_marks_whose_each_row_is() {
             ),
         )
         .unwrap();
-    let home = home_signed_in(&standin, &[BIG_ACCOUNT, SMALL_ACCOUNT]);
+    let home = home_signed_in(&standin, &[BIG_ACCOUNT, SMALL_ACCOUNT], 3600);
     let app = App::start_in(home, Launch::default()).await;
     app.wait_visible(".row").await;
 
@@ -198,6 +199,72 @@ async fn all_inboxes_merges_two_accounts_by_date_and_marks_whose_each_row_is() {
     standin.shutdown().await;
 }
 
+/// Waits up to 30 s for the count in the window's title ("All inboxes (203) –
+/// Mailglance") to be `want`; the title then.
+async fn wait_title_count(app: &App, want: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let title = app.client.title().await.unwrap();
+        let count: String = title
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map(|(n, _)| n.chars().filter(char::is_ascii_digit).collect())
+            .unwrap_or_default();
+        if count.parse() == Ok(want) {
+            return title;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{title:?}, not {want}, after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The unread count of `email`'s inbox at the stand-in now.
+fn inbox_unread(standin: &StandIn, email: &str) -> u64 {
+    standin
+        .mailbox()
+        .account(email)
+        .unwrap()
+        .label_counts("INBOX")
+        .messages_unread as u64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_inboxes_shows_new_mail_of_the_account_not_chosen_with_no_action() {
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    // Every account checked every second.
+    let home = home_signed_in(&standin, &[BIG_ACCOUNT, SMALL_ACCOUNT], 1);
+    let app = App::start_in(home, Launch::default()).await;
+    app.wait_visible(".row").await;
+    app.click("button[data-label-id='@all']").await;
+    let before = inbox_unread(&standin, BIG_ACCOUNT) + inbox_unread(&standin, SMALL_ACCOUNT);
+    let title = wait_title_count(&app, before).await;
+    assert!(title.starts_with("All inboxes ("), "{title}");
+
+    // Mail for Jean (Ana's is the account chosen): on top, and counted, with no click.
+    let id = standin
+        .deliver(
+            SMALL_ACCOUNT,
+            Message::arriving("Piotr <piotr@example.pl>", "Arrived", "just now", now_ms()),
+        )
+        .unwrap();
+    let place: String = wait_for(
+        &app,
+        "Jean's new mail in All inboxes",
+        &format!(
+            "return {}?.getAttribute('aria-posinset') ?? null;",
+            row(&id)
+        ),
+    )
+    .await;
+    assert_eq!(place, "1");
+    wait_title_count(&app, before + 1).await;
+    app.quit().await;
+    standin.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_while_typing_answers_from_this_computer_even_offline_and_enter_asks_gmail() {
     let standin = StandIn::start(Options::default()).await.unwrap();
@@ -222,7 +289,7 @@ async fn search_while_typing_answers_from_this_computer_even_offline_and_enter_a
             ),
         )
         .unwrap();
-    let home = home_signed_in(&standin, &[BIG_ACCOUNT]);
+    let home = home_signed_in(&standin, &[BIG_ACCOUNT], 3600);
     let app = App::start_in(home, Launch::default()).await;
     // Both are in the first page, so both are stored.
     let _: bool = wait_for(
