@@ -266,6 +266,48 @@ async fn all_inboxes_shows_new_mail_of_the_account_not_chosen_with_no_action() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_inboxes_in_dark_and_in_french_fits_the_sidebar_and_keeps_the_colours_apart() {
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    for (name, launch, title) in [
+        (
+            "all-inboxes-dark",
+            Launch::default().env("GTK_THEME", "Adwaita:dark"),
+            "All inboxes",
+        ),
+        (
+            "all-inboxes-fr",
+            Launch::default()
+                .env("LANG", "fr_FR.UTF-8")
+                .env("LANGUAGE", "fr"),
+            "Toutes les boîtes de réception",
+        ),
+    ] {
+        let home = home_signed_in(&standin, &[BIG_ACCOUNT, SMALL_ACCOUNT], 3600);
+        let app = App::start_in(home, launch).await;
+        app.wait_visible(".row").await;
+        app.click("button[data-label-id='@all']").await;
+        let _: bool = wait_for(
+            &app,
+            "rows of both accounts",
+            "const marks = new Set([...document.querySelectorAll('.row:not([hidden]) .account')]                .map((a) => getComputedStyle(a.firstChild).backgroundColor));              return marks.size === 2 ? true : null;",
+        )
+        .await;
+        let entry = app.wait_text("button[data-label-id='@all'] bdi").await;
+        assert_eq!(entry, title);
+        // Nothing in the sidebar is wider than it: long names wrap or are cut with "…".
+        let overflow: bool = js(
+            &app,
+            "const s = document.getElementById('sidebar'); return s.scrollWidth > s.clientWidth;",
+        )
+        .await;
+        assert!(!overflow, "{name}: the sidebar scrolls sideways");
+        app.screenshot(name).await;
+        app.quit().await;
+    }
+    standin.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_while_typing_answers_from_this_computer_even_offline_and_enter_asks_gmail() {
     let standin = StandIn::start(Options::default()).await.unwrap();
     let now = now_ms();
