@@ -6,7 +6,7 @@
 mod support;
 
 use mailglance_standin::Endpoint;
-use mailglance_standin::mailbox::Message;
+use mailglance_standin::mailbox::{Message, now_ms};
 use serde_json::Value;
 
 use crate::support::helpers::{ANA, Fixture};
@@ -169,11 +169,4 @@ async fn sync_json_after_google_dropped_the_history_does_one_full_resync() {
     // The next one is incremental again.
     assert_eq!(sync(&f), (0, 0, 0, 2));
     assert_eq!(f.standin.count(Endpoint::HistoryList), history + 2);
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
 }

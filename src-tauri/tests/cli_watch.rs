@@ -9,17 +9,10 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use mailglance_standin::mailbox::Message;
+use mailglance_standin::mailbox::{Message, now_ms};
 
 use crate::support::helpers::{ANA, Fixture};
 use crate::support::{command, mailglance};
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_json_prints_new_inbox_mail_within_two_intervals_and_ctrl_c_ends_it() {

@@ -8,16 +8,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use mailglance_e2e::{App, Launch, home_recording_gmail, login_from_command_line, opened_in_gmail};
-use mailglance_standin::mailbox::Message;
+use mailglance_standin::mailbox::{Message, now_ms};
 use mailglance_standin::{BIG_ACCOUNT, Options, SMALL_ACCOUNT, StandIn};
 use serde::de::DeserializeOwned;
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 /// A home with `accounts` signed in from the command line, whose window checks every
 /// account for mail on its own every `every` seconds (an hour: no check of its own comes

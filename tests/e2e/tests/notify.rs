@@ -10,15 +10,8 @@ use std::time::{Duration, Instant};
 
 use mailglance_e2e::notifications::{Notified, server};
 use mailglance_e2e::{App, Launch, home_for, standin_binary};
-use mailglance_standin::mailbox::Message;
+use mailglance_standin::mailbox::{Message, now_ms};
 use mailglance_standin::{BIG_ACCOUNT, Options, StandIn};
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 /// What the title says once the app has seen the stand-in's inbox as it is now.
 fn inbox_title(standin: &StandIn) -> String {

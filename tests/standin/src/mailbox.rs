@@ -304,6 +304,15 @@ pub struct Message {
     pub attachments: Vec<Attachment>,
 }
 
+/// Now, in epoch milliseconds (a message's `internalDate`): for tests that deliver mail
+/// dated now, or a moment ago.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
 impl Message {
     /// A message arriving now in the inbox, unread, for tests that deliver mail while the
     /// app runs (`MailboxControl::deliver` gives it an id, a thread and a history id).

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use mailglance_core::app::{App, MergedPage, Source};
 use mailglance_core::gmail::{PageQuery, RetryPolicy};
-use mailglance_standin::mailbox::Message;
+use mailglance_standin::mailbox::{Message, now_ms};
 
 use crate::helpers::{ANA, Fixture, JEAN};
 
@@ -46,13 +46,6 @@ fn newest_first(page: &MergedPage) {
             pair[1].row.id
         );
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,7 +6,7 @@ use mailglance_core::app::App;
 use mailglance_core::auth::AccountView;
 use mailglance_core::gmail::{PageQuery, Row};
 use mailglance_standin::Endpoint;
-use mailglance_standin::mailbox::Message;
+use mailglance_standin::mailbox::{Message, now_ms};
 
 use crate::helpers::{ANA, Fixture};
 
@@ -102,7 +102,7 @@ async fn an_archived_or_deleted_message_leaves_the_stored_inbox_after_one_sync()
 async fn a_new_message_is_fetched_once_and_appears_on_top_after_one_sync() {
     let (f, app, account, _) = synced().await;
     let gets = f.standin.count(Endpoint::MessagesGet);
-    let now_ms = chrono_now_ms();
+    let now_ms = now_ms();
     let id = f
         .standin
         .mailbox_control()
@@ -163,12 +163,7 @@ async fn the_kept_counts_follow_changes_to_mail_not_stored_or_listed_before_the_
         .mailbox_control()
         .deliver(
             ANA,
-            Message::arriving(
-                "Marta <marta@example.com>",
-                "Listed first",
-                "hi",
-                chrono_now_ms(),
-            ),
+            Message::arriving("Marta <marta@example.com>", "Listed first", "hi", now_ms()),
         )
         .unwrap();
     app.list_page(&account.id, inbox()).await.unwrap();
@@ -303,7 +298,7 @@ async fn many_changes_come_in_pages_of_history_and_all_apply() {
 async fn new_inbox_mail_is_announced_once_and_archived_spam_or_old_mail_never() {
     let (f, app, account, _) = synced().await;
     let control = f.standin.mailbox_control();
-    let now = chrono_now_ms();
+    let now = now_ms();
     let arriving = |subject: &str, ms: i64| {
         Message::arriving(
             "Marta Nowak <marta.nowak@example.com>",
@@ -346,13 +341,6 @@ async fn new_inbox_mail_is_announced_once_and_archived_spam_or_old_mail_never() 
     let back = f.app().sync(&account.id).await.unwrap().arrived;
     assert_eq!(back.len(), 1);
     assert_eq!(back[0].id, archived);
-}
-
-fn chrono_now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
 }
 
 #[tokio::test]
