@@ -229,7 +229,8 @@ export class View {
     }
   }
 
-  /** A round mark in the account's colour; `email` is said to screen readers. */
+  /** A round mark in the account's colour, `email` (if any) its tooltip; screen readers
+   * skip it, as the address is said beside it. */
   accountMark(accountId, email) {
     const mark = document.createElement('span');
     mark.className = 'account-mark';
