@@ -7,7 +7,12 @@ import { t, lang } from './i18n.js';
 const ROW_HEIGHT = 68;
 const OVERSCAN = 6;
 /** How many account colours there are (style.css: .account-mark[data-colour]). */
-export const ACCOUNT_COLOURS = 6;
+const ACCOUNT_COLOURS = 6;
+
+/** The colour of an account's mark, from `colours` (a Map of account id to place). */
+export function accountColour(colours, accountId) {
+  return String((colours.get(accountId) ?? 0) % ACCOUNT_COLOURS);
+}
 
 /** "14:05" today, "3 Mar" this year, "3 Mar 2021" before. */
 export function formatDate(ms, now = new Date()) {
@@ -195,7 +200,7 @@ export class MessageList {
     account.hidden = !row.account;
     if (row.account) {
       const [mark, said] = account.children;
-      mark.dataset.colour = String((this.accountColours.get(row.accountId) ?? 0) % ACCOUNT_COLOURS);
+      mark.dataset.colour = accountColour(this.accountColours, row.accountId);
       account.title = row.account;
       said.textContent = t('list.account', { email: row.account });
     }

@@ -176,14 +176,19 @@ async function fetchPage(pageToken, source) {
   return call(account.id, query(pageToken));
 }
 
-/** Every account's inbox unread count, as stored (no network), for All inboxes. */
-async function loadInboxCounts() {
-  const accounts = signedIn();
-  if (accounts.length < 2) return;
+/** Keeps an account's inbox unread count from its labels, for All inboxes. */
+function keepInboxCount(accountId, labels) {
+  const inbox = labels.find((l) => l.id === 'INBOX');
+  if (inbox?.unread != null) listState.inboxUnread.set(accountId, inbox.unread);
+}
+
+/** The inbox unread counts of `accounts` (every signed-in one by default), as stored (no
+ * network), for All inboxes. */
+async function loadInboxCounts(accounts = signedIn()) {
+  if (signedIn().length < 2) return;
   await Promise.all(accounts.map(async (a) => {
     try {
-      const inbox = (await backend.storedLabels(a.id)).find((l) => l.id === 'INBOX');
-      if (inbox?.unread != null) listState.inboxUnread.set(a.id, inbox.unread);
+      keepInboxCount(a.id, await backend.storedLabels(a.id));
     } catch {
       // Not stored yet: the next sync or refresh brings it.
     }
@@ -203,8 +208,7 @@ async function loadLabels({ stored = false } = {}) {
   try {
     listState.labels = stored ? await backend.storedLabels(account.id) : await backend.labels(account.id);
     listState.labelsStale = false;
-    const inbox = listState.labels.find((l) => l.id === 'INBOX');
-    if (inbox?.unread != null) listState.inboxUnread.set(account.id, inbox.unread);
+    keepInboxCount(account.id, listState.labels);
   } catch (e) {
     // An error never removes what is shown: the last labels and counts stay, marked
     // as not current, until a refresh succeeds.
@@ -241,7 +245,7 @@ function renderSidebar() {
   } : null;
   const currentLabel = showing ? ALL_INBOXES : listState.labelId;
   view.renderLabels(system, user, currentLabel, listState.labels, { stale: listState.labelsStale, allInboxes });
-  if (showingAll()) view.renderTitle(t('label.allInboxes'), allUnread());
+  if (showing) view.renderTitle(t('label.allInboxes'), allUnread());
   else view.renderTitle(t('label.INBOX'), byId.get('INBOX')?.unread);
 }
 
@@ -417,8 +421,7 @@ async function refresh() {
   // rows, and the sidebar their inboxes' unread counts.
   const others = signedIn().length >= 2 ? syncOthers(account) : Promise.resolve();
   const loading = labels === 'none' ? Promise.resolve() : loadLabels({ stored: labels === 'stored' });
-  await Promise.all([loading, others]);
-  await loadFirstPage();
+  await Promise.all([loading, others, loadFirstPage()]);
   // A disk that filled up meanwhile is said once, above the list.
   await showNotices();
 }
@@ -435,9 +438,7 @@ async function syncOthers(account) {
       if (e?.kind === 'offline') fetch = false;
     }
     try {
-      const labels = fetch ? await backend.labels(a.id) : await backend.storedLabels(a.id);
-      const inbox = labels.find((l) => l.id === 'INBOX');
-      if (inbox?.unread != null) listState.inboxUnread.set(a.id, inbox.unread);
+      keepInboxCount(a.id, fetch ? await backend.labels(a.id) : await backend.storedLabels(a.id));
     } catch {
       // Its count stays as it was.
     }
@@ -655,11 +656,13 @@ async function onSynced({ accountId, changed }) {
   const account = current();
   if (state.screen !== 'shell' || !account) return;
   const all = showingAll();
-  if (accountId !== account.id && !all) {
-    // Another account's inbox count, in the sidebar under All inboxes.
-    if (changed) await loadInboxCounts();
-    return;
+  // The labels the sync kept: the sidebar's, or another account's inbox count (under
+  // All inboxes).
+  if (changed) {
+    if (accountId === account.id) await loadLabels({ stored: true });
+    else await loadInboxCounts(signedIn().filter((a) => a.id === accountId));
   }
+  if (accountId !== account.id && !all) return;
   // A search shown stays as answered (Gmail's answer holds rows this computer cannot
   // find); a list is repainted.
   if (changed && !listState.loading && !listState.q && listState.shownKey === listKey(account)) {
@@ -676,10 +679,6 @@ async function onSynced({ accountId, changed }) {
     } catch (e) {
       // The next check, or a refresh, tries again.
     }
-  }
-  if (changed) {
-    if (accountId === account.id) await loadLabels({ stored: true });
-    else await loadInboxCounts();
   }
   view.renderStatus(Date.now());
   await showNotices();

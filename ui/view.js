@@ -2,7 +2,7 @@
 // what the person does (`on*`); decides nothing. Text from outside always goes in as
 // text, never as markup.
 import { t, lang } from './i18n.js';
-import { ACCOUNT_COLOURS, MessageList } from './list.js';
+import { MessageList, accountColour } from './list.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -58,6 +58,8 @@ export class View {
     this.list = new MessageList($('mailbox'));
     // The search the list shows (the controller's), for Esc.
     this.query = '';
+    // Each account's place among the accounts, for its colour mark.
+    this.accountColours = new Map();
     this.bannerClose.addEventListener('click', () => this.hideBanner());
     $('store-note-close').addEventListener('click', () => { this.storeNote.hidden = true; });
     this.accountButton.addEventListener('click', () => this.toggleMenu());
@@ -234,7 +236,7 @@ export class View {
   accountMark(accountId, email) {
     const mark = document.createElement('span');
     mark.className = 'account-mark';
-    mark.dataset.colour = String((this.accountColours?.get(accountId) ?? 0) % ACCOUNT_COLOURS);
+    mark.dataset.colour = accountColour(this.accountColours, accountId);
     mark.setAttribute('aria-hidden', 'true');
     if (email) mark.title = email;
     return mark;
