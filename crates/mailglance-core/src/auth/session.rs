@@ -76,7 +76,12 @@ impl std::fmt::Debug for Auth {
 
 /// Runs a blocking keychain call off the async threads.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    match tokio::task::spawn_blocking(f).await {
+    joined(tokio::task::spawn_blocking(f)).await
+}
+
+/// What a blocking call started with `spawn_blocking` gave; its panic goes on here.
+async fn joined<T>(task: tokio::task::JoinHandle<T>) -> T {
+    match task.await {
         Ok(v) => v,
         Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
@@ -135,11 +140,7 @@ impl Auth {
             .collect();
         let mut out = Vec::new();
         for (account, lookup) in accounts.iter().zip(lookups) {
-            let token = match lookup.await {
-                Ok(found) => found?,
-                Err(e) => std::panic::resume_unwind(e.into_panic()),
-            };
-            let state = match token {
+            let state = match joined(lookup).await? {
                 Some(_) => AccountState::SignedIn,
                 None => AccountState::SignInAgain,
             };
