@@ -426,6 +426,17 @@ impl App {
         title
     }
 
+    /// Puts the focus on the message list without clicking a row (a click chooses the row
+    /// under it), for its keys; the list.
+    pub async fn focus_list(&self) -> Element {
+        let list = self.wait_visible("#list").await;
+        self.client
+            .execute("document.getElementById('list').focus()", vec![])
+            .await
+            .unwrap();
+        list
+    }
+
     /// Scrolls the list to its end (infinite scroll asks for the next page).
     pub async fn scroll_list_to_end(&self) {
         self.client

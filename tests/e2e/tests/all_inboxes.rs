@@ -157,11 +157,7 @@ async fn all_inboxes_merges_two_accounts_by_date_and_marks_whose_each_row_is() {
     app.screenshot("all-inboxes").await;
 
     // j and Enter: Ana's row opens in Gmail as Ana; k and Enter: Jean's as Jean.
-    let list = app.wait_visible("#list").await;
-    app.client
-        .execute("document.getElementById('list').focus()", vec![])
-        .await
-        .unwrap();
+    let list = app.focus_list().await;
     list.send_keys("j").await.unwrap();
     press(&list, Key::Enter).await;
     let _ = opened_in_gmail(app.home(), 1).await;

@@ -184,12 +184,7 @@ async fn a_label_in_the_sidebar_filters_the_list() {
 #[tokio::test]
 async fn keys_move_and_enter_opens_the_message_in_gmail_in_the_browser() {
     let (standin, app) = signed_in(Launch::default()).await;
-    let list = app.wait_visible("#list").await;
-    // Focus the list without clicking a row (a click selects the row under it).
-    app.client
-        .execute("document.getElementById('list').focus()", vec![])
-        .await
-        .unwrap();
+    let list = app.focus_list().await;
     list.send_keys("jj").await.unwrap();
     let selected = app.wait_visible(".row[aria-selected='true']").await;
     assert_eq!(
@@ -338,11 +333,7 @@ async fn a_server_outage_shows_a_banner_with_retry_and_retry_brings_the_rows_bac
     standin
         .faults()
         .fail_next(mailglance_standin::Endpoint::MessagesList, 4, 503);
-    let list = app.wait_visible("#list").await;
-    app.client
-        .execute("document.getElementById('list').focus()", vec![])
-        .await
-        .unwrap();
+    let list = app.focus_list().await;
     list.send_keys("r").await.unwrap();
     let text = app
         .wait_text_containing("#banner-text", "Google had a problem")
