@@ -159,6 +159,20 @@ pub fn login_from_command_line(home: &Path, account: &str) {
     );
 }
 
+/// Waits until the stand-in has seen no request for `quiet` (a launch's syncs, lists
+/// and labels are done; the next background check is further away).
+pub async fn settled(standin: &mailglance_standin::StandIn, quiet: Duration) {
+    let mut seen = standin.requests().len();
+    let mut since = Instant::now();
+    while since.elapsed() < quiet {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = standin.requests().len();
+        if now != seen {
+            (seen, since) = (now, Instant::now());
+        }
+    }
+}
+
 /// The stand-in's binary, which doubles as a scripted browser (`standin URL`).
 pub fn standin_binary() -> PathBuf {
     let path = target_dir().join("debug/standin");

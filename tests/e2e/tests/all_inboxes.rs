@@ -7,7 +7,9 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
-use mailglance_e2e::{App, Launch, home_recording_gmail, login_from_command_line, opened_in_gmail};
+use mailglance_e2e::{
+    App, Launch, home_recording_gmail, login_from_command_line, opened_in_gmail, settled,
+};
 use mailglance_standin::mailbox::{Message, now_ms};
 use mailglance_standin::{BIG_ACCOUNT, Options, SMALL_ACCOUNT, StandIn};
 use serde::de::DeserializeOwned;
@@ -293,6 +295,42 @@ async fn all_inboxes_in_dark_and_in_french_fits_the_sidebar_and_keeps_the_colour
         app.screenshot(name).await;
         app.quit().await;
     }
+    standin.shutdown().await;
+}
+
+/// Units `accounts` have spent at the stand-in.
+fn units(standin: &StandIn, accounts: &[&str]) -> Vec<u64> {
+    accounts.iter().map(|a| standin.units_spent(a)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relaunch_on_all_inboxes_with_nothing_new_costs_a_sync_and_a_list_an_account() {
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    let accounts = [BIG_ACCOUNT, SMALL_ACCOUNT];
+    let home = home_signed_in(&standin, &accounts, 3600);
+    let app = App::start_in(home, Launch::default()).await;
+    app.wait_visible(".row").await;
+    app.click("button[data-label-id='@all']").await;
+    let all_shown = "return document.title.startsWith('All inboxes (') ? true : null;";
+    let _: bool = wait_for(&app, "All inboxes", all_shown).await;
+    settled(&standin, Duration::from_secs(2)).await;
+    let home = app.quit().await;
+
+    // The window opens on All inboxes again, painted from this computer, then brought up
+    // to date: per account one history.list (2 units) and one messages.list (5); every
+    // row and count comes from the stores.
+    let before = units(&standin, &accounts);
+    let app = App::start_in(home, Launch::default()).await;
+    let _: bool = wait_for(&app, "All inboxes after a relaunch", all_shown).await;
+    app.wait_text_containing("#list-status", "Updated").await;
+    settled(&standin, Duration::from_secs(2)).await;
+    let spent: Vec<u64> = units(&standin, &accounts)
+        .iter()
+        .zip(&before)
+        .map(|(now, then)| now - then)
+        .collect();
+    assert_eq!(spent, [7, 7], "units per account");
+    app.quit().await;
     standin.shutdown().await;
 }
 

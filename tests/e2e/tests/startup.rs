@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use mailglance_e2e::{App, Launch, home_for, standin_binary};
+use mailglance_e2e::{App, Launch, home_for, settled, standin_binary};
 use mailglance_standin::{BIG_ACCOUNT, Options, StandIn};
 
 const RUNS: usize = 3;
@@ -63,20 +63,6 @@ async fn to_first_rows(app: &App) -> f64 {
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     drawn - process_start_ms(app.pid())
-}
-
-/// Waits until the stand-in has seen no request for `quiet` (the launch's sync, list
-/// and labels are done; the next background sync is a minute away).
-async fn settled(standin: &StandIn, quiet: Duration) {
-    let mut seen = standin.requests().len();
-    let mut since = std::time::Instant::now();
-    while since.elapsed() < quiet {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let now = standin.requests().len();
-        if now != seen {
-            (seen, since) = (now, std::time::Instant::now());
-        }
-    }
 }
 
 /// One launch over `home`: (ms to the first rows, units spent by the launch).
