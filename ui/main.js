@@ -83,7 +83,8 @@ function showError(error, retry) {
   // A sentence in the person's language; the app's own message, which names the file or
   // the cause, under Details.
   const key = `error.${kind}`;
-  const sentence = t(key, { email: error?.email ?? '' });
+  const seconds = error?.seconds ?? 0;
+  const sentence = t(key, { email: error?.email ?? '', seconds, minutes: Math.ceil(seconds / 60) });
   const known = sentence !== key;
   view.renderError(known ? sentence : capitalise(message), { detail: known ? capitalise(message) : kind, action });
 }
@@ -715,11 +716,35 @@ async function onOpenMessage({ accountId, id }) {
   if (index >= 0) select(index, true);
 }
 
+/** Accounts whose Gmail calls wait for quota: [{accountId, untilMs}]; the line counts down. */
+let quotaWaits = [];
+let quotaTimer = null;
+
+function onQuotaWait(waits) {
+  quotaWaits = Array.isArray(waits) ? waits : [];
+  renderQuotaWait();
+  if (quotaWaits.length && !quotaTimer) quotaTimer = setInterval(renderQuotaWait, 1000);
+}
+
+/** "Waiting for Gmail's quota (23 s)" while any account waits, the longest wait shown. */
+function renderQuotaWait() {
+  const until = Math.max(0, ...quotaWaits.map((w) => w.untilMs));
+  const seconds = Math.ceil((until - Date.now()) / 1000);
+  if (!quotaWaits.length || seconds <= 0) {
+    clearInterval(quotaTimer);
+    quotaTimer = null;
+    view.renderQuotaWait(0);
+    return;
+  }
+  view.renderQuotaWait(seconds);
+}
+
 function start() {
   view.renderTranslations();
   bind();
   backend.onEvent('synced', onSynced);
   backend.onEvent('open-message', onOpenMessage);
+  backend.onEvent('quota-wait', onQuotaWait);
   return load();
 }
 

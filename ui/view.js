@@ -37,6 +37,7 @@ export class View {
     this.refreshButton = $('refresh');
     this.listCount = $('list-count');
     this.listStatus = $('list-status');
+    this.quotaWait = $('quota-wait');
     this.listSource = $('list-source');
     this.searchProblem = $('search-problem');
     this.storeNote = $('store-note');
@@ -286,6 +287,12 @@ export class View {
     const time = new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
     this.listStatus.textContent = t(offline ? 'list.offlineSince' : 'list.updated', { time });
     this.listStatus.classList.toggle('offline', offline);
+  }
+
+  /** "Waiting for Gmail's quota (23 s)", or nothing when `seconds` is 0. */
+  renderQuotaWait(seconds) {
+    this.quotaWait.hidden = !seconds;
+    this.quotaWait.textContent = seconds ? t('list.quotaWait', { seconds }) : '';
   }
 
   /**

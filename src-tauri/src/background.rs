@@ -42,6 +42,34 @@ struct OpenMessage {
     id: String,
 }
 
+/// Accounts whose Gmail calls wait for quota now: the window shows "Waiting for Gmail's
+/// quota (23 s)" until `untilMs` (epoch ms), counting down on its own.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QuotaWait {
+    account_id: String,
+    until_ms: i64,
+}
+
+/// Tells the window whenever the accounts waiting for quota change (`quota-wait` events,
+/// the list of waits; empty when none waits).
+pub fn follow_quota_waits(handle: AppHandle) {
+    let mut waits = handle.state::<App>().quota_waits().subscribe();
+    tauri::async_runtime::spawn(async move {
+        while waits.changed().await.is_ok() {
+            let now: Vec<QuotaWait> = waits
+                .borrow_and_update()
+                .iter()
+                .map(|(account_id, w)| QuotaWait {
+                    account_id: account_id.clone(),
+                    until_ms: w.until_ms,
+                })
+                .collect();
+            let _ = handle.emit("quota-wait", now);
+        }
+    });
+}
+
 /// Notifications shown one by one before they become one summary.
 const MAX_SINGLE: usize = 3;
 

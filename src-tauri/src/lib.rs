@@ -72,6 +72,7 @@ pub fn run() {
             let counted = tauri_app.handle().clone();
             tauri::async_runtime::spawn(async move { tray::show_count(&counted).await });
             background::start(tauri_app.handle().clone(), front.clone());
+            background::follow_quota_waits(tauri_app.handle().clone());
             Ok(())
         })
         .on_window_event(move |window, event| match event {

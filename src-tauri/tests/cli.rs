@@ -8,6 +8,7 @@ mod support;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use mailglance_standin::BrowseOptions;
 
@@ -284,19 +285,34 @@ fn completions_are_printed_for_bash_zsh_and_fish() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rate_limit_that_outlasts_the_retries_says_to_wait_a_minute() {
+async fn a_quota_wait_longer_than_two_minutes_is_said_with_how_long_and_nothing_retried() {
     let f = Fixture::new().await;
     let app = f.app();
     f.sign_in(&app, ANA).await;
-    // More 429s than the command line's tries (it waits and retries on its own first).
+    // Another client spent all of a user's ten-minute window: Gmail's Retry-After is
+    // far longer than the two minutes the command line waits at most.
     f.standin
         .faults()
-        .fail_next(mailglance_standin::Endpoint::MessagesList, 4, 429);
+        .set_quota_window(Duration::from_secs(600));
+    f.standin.faults().set_quota(
+        Some(6_000),
+        mailglance_standin::RateLimitStyle::TooManyRequests,
+    );
+    f.standin.faults().spend_as_other(ANA, 6_000);
     let (code, _, err) = mailglance(&f, &["list", "--max", "5", "--json"]);
     assert_eq!(code, 1);
-    assert!(err.starts_with("mailglance: rate_limited: "), "{err}");
-    assert!(err.contains("wait a minute, then try again"), "{err}");
-    assert!(!err.contains("will try again shortly"), "{err}");
+    assert!(err.starts_with("mailglance: quota_wait: "), "{err}");
+    assert!(err.contains("used up for the next 10 minutes"), "{err}");
+    assert_eq!(
+        f.standin.quota_refused(ANA),
+        1,
+        "asked once, not again and again"
+    );
+    // The refusal is kept where every process sees it: the next command does not ask.
+    let (code, _, err) = mailglance(&f, &["list", "--max", "5", "--json"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("mailglance: quota_wait: "), "{err}");
+    assert_eq!(f.standin.quota_refused(ANA), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -226,6 +226,7 @@ async fn execute(command: Command) -> i32 {
         Ok(app) => app,
         Err(e) => return failed(&e),
     };
+    let _waits = tokio::spawn(say_quota_waits(app.quota_waits().subscribe()));
     let outcome = match command {
         Command::Login {
             account,
@@ -267,9 +268,45 @@ async fn execute(command: Command) -> i32 {
     outcome.unwrap_or_else(|e| e)
 }
 
+/// Says on stderr when a call waits for Gmail's quota (two seconds or more), once a wait,
+/// and carries on: `mailglance: waiting for Gmail's quota (23 s)`.
+async fn say_quota_waits(
+    mut waits: tokio::sync::watch::Receiver<
+        std::collections::BTreeMap<String, mailglance_core::gmail::Wait>,
+    >,
+) {
+    let mut said: Option<i64> = None;
+    while waits.changed().await.is_ok() {
+        let longest = waits.borrow_and_update().values().map(|w| w.until_ms).max();
+        match longest {
+            Some(until) if said.is_none_or(|s| until > s + 1000) => {
+                let left = (until - mailglance_core::gmail::epoch_ms()).max(0);
+                eprintln!("{}", waiting_line(left));
+                said = Some(until);
+            }
+            Some(_) => {}
+            None => said = None,
+        }
+    }
+}
+
+/// The stderr line for a wait of `left_ms`.
+fn waiting_line(left_ms: i64) -> String {
+    let secs = (left_ms + 999) / 1000;
+    format!("mailglance: waiting for Gmail's quota ({secs} s)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_for_quota_is_said_in_whole_seconds_rounded_up() {
+        assert_eq!(
+            waiting_line(22_100),
+            "mailglance: waiting for Gmail's quota (23 s)"
+        );
+    }
 
     fn parse(text: &str) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("mailglance").chain(text.split_whitespace()))

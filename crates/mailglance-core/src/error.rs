@@ -90,12 +90,24 @@ impl Error {
             Error::Gmail(e) => match e {
                 gmail::Error::Unauthorized => "auth_required",
                 gmail::Error::RateLimited { .. } => "rate_limited",
+                gmail::Error::QuotaWait { .. } => "quota_wait",
                 gmail::Error::Forbidden { .. } => "forbidden",
                 gmail::Error::Server { .. } | gmail::Error::Malformed { .. } => "server_error",
                 gmail::Error::Offline { .. } => "offline",
                 gmail::Error::InvalidPageToken => "invalid_page_token",
                 gmail::Error::HistoryGone => "history_gone",
             },
+        }
+    }
+
+    /// How long until Gmail's quota has room again, in whole seconds (rounded up), for
+    /// `quota_wait`: the window words it.
+    pub fn wait_seconds(&self) -> Option<u64> {
+        match self {
+            Error::Gmail(gmail::Error::QuotaWait { wait }) => {
+                Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+            }
+            _ => None,
         }
     }
 
@@ -112,11 +124,16 @@ impl Error {
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let email = self.email();
-        let mut st = s.serialize_struct("Error", if email.is_some() { 3 } else { 2 })?;
+        let seconds = self.wait_seconds();
+        let fields = 2 + usize::from(email.is_some()) + usize::from(seconds.is_some());
+        let mut st = s.serialize_struct("Error", fields)?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("message", &self.to_string())?;
         if let Some(email) = email {
             st.serialize_field("email", email)?;
+        }
+        if let Some(seconds) = seconds {
+            st.serialize_field("seconds", &seconds)?;
         }
         st.end()
     }
@@ -164,6 +181,17 @@ mod tests {
             detail: "SS error".into(),
         }));
         assert_eq!(e.kind(), "keychain_locked");
+    }
+
+    #[test]
+    fn a_quota_wait_reaches_the_window_with_how_long_in_seconds() {
+        let e = Error::from(gmail::Error::QuotaWait {
+            wait: std::time::Duration::from_millis(299_500),
+        });
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], "quota_wait");
+        assert_eq!(json["seconds"], 300);
+        assert!(json["message"].as_str().unwrap().contains("5 minutes"));
     }
 
     #[test]

@@ -194,6 +194,14 @@ pub enum FaultCommand {
         #[serde(default)]
         style: RateLimitStyle,
     },
+    /// Another client of the same user spends `units` of the user's rolling window now, as
+    /// Google counts them (another tool on the same Cloud project, another Mailglance).
+    SpendAsOther {
+        /// The user's address.
+        email: String,
+        /// Units.
+        units: u32,
+    },
     /// The length of the per-user quota's rolling window (Google: 60 s). Starts a fresh
     /// window.
     SetQuotaWindow {
@@ -333,6 +341,9 @@ impl Faults {
             } => {
                 state.quota().configure(units_per_minute, style);
             }
+            FaultCommand::SpendAsOther { email, units } => {
+                state.quota().spend_as_other(&email, units);
+            }
             FaultCommand::SetQuotaWindow { ms } => {
                 state.quota().set_window(Duration::from_millis(ms));
             }
@@ -435,6 +446,15 @@ impl Faults {
     /// fresh window.
     pub fn set_quota(&self, units_per_minute: Option<u32>, style: RateLimitStyle) {
         self.state.quota().configure(units_per_minute, style);
+    }
+
+    /// Another client of `email` spends `units` of its rolling window now (see
+    /// [`FaultCommand::SpendAsOther`]).
+    pub fn spend_as_other(&self, email: &str, units: u32) {
+        self.apply(FaultCommand::SpendAsOther {
+            email: email.to_owned(),
+            units,
+        });
     }
 
     /// Sets the length of the per-user quota's rolling window (Google: a minute), so a test

@@ -423,6 +423,17 @@ impl StandIn {
         self.state.quota().spent(email)
     }
 
+    /// Calls of `email` refused for quota so far (429 or 403 rate limits).
+    pub fn quota_refused(&self, email: &str) -> u64 {
+        self.state.quota().refused(email)
+    }
+
+    /// The most units ever inside one rolling window of `email`'s, another client's
+    /// spending included (since the quota or its window was last set).
+    pub fn quota_peak(&self, email: &str) -> u32 {
+        self.state.quota().peak(email)
+    }
+
     /// Every request so far, in order. A batch's parts are logged as they run (`in_batch`),
     /// followed by the batch's own line carrying the sum of their units.
     pub fn requests(&self) -> Vec<RequestRecord> {

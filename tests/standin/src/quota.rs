@@ -83,6 +83,9 @@ pub(crate) struct Quota {
     window: Duration,
     recent: HashMap<String, VecDeque<(Instant, u32)>>,
     spent: HashMap<String, u64>,
+    /// Per user: calls refused for quota, and the most units ever inside one window.
+    refused: HashMap<String, u64>,
+    peak: HashMap<String, u32>,
 }
 
 impl Default for Quota {
@@ -94,6 +97,8 @@ impl Default for Quota {
             window: DEFAULT_WINDOW,
             recent: HashMap::new(),
             spent: HashMap::new(),
+            refused: HashMap::new(),
+            peak: HashMap::new(),
         }
     }
 }
@@ -104,12 +109,14 @@ impl Quota {
         self.style = style;
         // A new limit starts a fresh window, so a test's earlier calls do not count against it.
         self.recent.clear();
+        self.peak.clear();
     }
 
     /// Sets the length of the rolling window (Google: a minute); starts a fresh window.
     pub fn set_window(&mut self, window: Duration) {
         self.window = window.max(Duration::from_millis(1));
         self.recent.clear();
+        self.peak.clear();
     }
 
     /// Charges by this model from now on (units already spent stay as charged).
@@ -126,33 +133,87 @@ impl Quota {
         self.model.units(endpoint)
     }
 
-    /// Charges `units` to `user`, or refuses when the rolling window would exceed the limit.
-    /// Refused calls cost nothing.
-    pub fn charge(&mut self, user: &str, units: u32) -> Result<(), Refusal> {
-        let now = Instant::now();
+    /// The user's window at `now`, what left it dropped.
+    fn window_of(&mut self, key: &str, now: Instant) -> &mut VecDeque<(Instant, u32)> {
         let window_len = self.window;
-        let key = user.to_ascii_lowercase();
-        let window = self.recent.entry(key.clone()).or_default();
+        let window = self.recent.entry(key.to_owned()).or_default();
         while window
             .front()
             .is_some_and(|(t, _)| now.duration_since(*t) >= window_len)
         {
             window.pop_front();
         }
-        if let Some(limit) = self.limit {
+        window
+    }
+
+    /// Counts `units` in the user's window now, and keeps the window's peak.
+    fn count(&mut self, key: &str, now: Instant, units: u32) {
+        let window = self.window_of(key, now);
+        window.push_back((now, units));
+        let used: u32 = window.iter().map(|(_, u)| u).sum();
+        let peak = self.peak.entry(key.to_owned()).or_default();
+        *peak = (*peak).max(used);
+    }
+
+    /// Charges `units` to `user`, or refuses when the rolling window would exceed the limit.
+    /// Refused calls cost nothing. `Retry-After` is the time until enough of the window
+    /// has left it for this call to fit (whole seconds, at least one), as Google's "time
+    /// to retry".
+    pub fn charge(&mut self, user: &str, units: u32) -> Result<(), Refusal> {
+        let now = Instant::now();
+        let window_len = self.window;
+        let key = user.to_ascii_lowercase();
+        let (limit, style) = (self.limit, self.style);
+        let window = self.window_of(&key, now);
+        if let Some(limit) = limit {
             let used: u32 = window.iter().map(|(_, u)| u).sum();
             if used + units > limit {
-                let oldest = window.front().map_or(now, |(t, _)| *t);
-                let wait = window_len.saturating_sub(now.duration_since(oldest));
+                let mut freed = 0;
+                let mut until = now;
+                for (t, u) in window.iter() {
+                    freed += u;
+                    until = *t + window_len;
+                    if used - freed + units <= limit {
+                        break;
+                    }
+                }
+                let wait = until.saturating_duration_since(now);
+                *self.refused.entry(key).or_default() += 1;
                 return Err(Refusal {
-                    style: self.style,
+                    style,
                     retry_after: wait.as_secs_f64().ceil().max(1.0) as u64,
                 });
             }
         }
-        window.push_back((now, units));
+        self.count(&key, now, units);
         *self.spent.entry(key).or_default() += u64::from(units);
         Ok(())
+    }
+
+    /// Another client of the same user (another tool on the same Cloud project, another
+    /// Mailglance) spends `units` of the user's window now, as Google counts them: they
+    /// fill the window (even past the limit) but are not the user's calls here
+    /// ([`Quota::spent`] leaves them out).
+    pub fn spend_as_other(&mut self, user: &str, units: u32) {
+        let key = user.to_ascii_lowercase();
+        self.count(&key, Instant::now(), units);
+    }
+
+    /// Calls of `user` refused for quota so far.
+    pub fn refused(&self, user: &str) -> u64 {
+        self.refused
+            .get(&user.to_ascii_lowercase())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The most units ever inside one window of `user`'s (since the limit or window was
+    /// last set), the other client's included.
+    pub fn peak(&self, user: &str) -> u32 {
+        self.peak
+            .get(&user.to_ascii_lowercase())
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn spent(&self, user: &str) -> u64 {
@@ -184,6 +245,26 @@ mod tests {
             q.charge("b@example.com", 5).is_ok(),
             "the limit is per user"
         );
+    }
+
+    #[test]
+    fn another_clients_spending_fills_the_window_and_retry_after_says_when_a_call_fits() {
+        let mut q = Quota::default();
+        q.configure(Some(6000), RateLimitStyle::TooManyRequests);
+        q.spend_as_other("a@example.com", 3000);
+        assert!(q.charge("a@example.com", 2995).is_ok());
+        let refusal = q.charge("a@example.com", 20).unwrap_err();
+        assert_eq!(
+            refusal.retry_after, 60,
+            "the other's 3,000 leave in a minute"
+        );
+        assert_eq!(
+            q.spent("a@example.com"),
+            2995,
+            "the other's units are not the user's"
+        );
+        assert_eq!(q.refused("a@example.com"), 1);
+        assert_eq!(q.peak("a@example.com"), 5995);
     }
 
     #[test]

@@ -140,9 +140,13 @@ impl App {
         })
     }
 
-    /// Brings the account's store up to date with `history.list`.
+    /// Brings the account's store up to date with `history.list`. One sync at a time per
+    /// account, in this process and across every process on this computer: a sync asked
+    /// while one runs waits for it, then finds what it left (one `history.list`, nothing
+    /// fetched twice).
     pub fn sync<'a>(&'a self, account_id: &'a str) -> BoxFuture<'a, Result<SyncReport>> {
         Box::pin(async move {
+            let _held = self.sync_lock(account_id).await;
             let tokens = self.tokens(account_id)?;
             sync::sync(&self.gmail(account_id)?, &tokens, &self.store(account_id)).await
         })

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use crate::auth::{Auth, CommandOpener, Google, Opener};
 use crate::config::{Config, Paths};
 use crate::error::{Error, Result};
-use crate::gmail::{self, Budget, Gmail, Meter, RetryPolicy, Transport};
+use crate::gmail::{self, Budget, Gmail, Meter, RetryPolicy, Transport, Waits};
 use crate::keychain::Keychain;
 
 mod accounts;
@@ -52,8 +52,10 @@ pub struct App {
     meter: Meter,
     /// Each account's store, opened on first use.
     stores: Mutex<HashMap<String, Store>>,
-    /// Each account's quota allowance, shared by every call for it.
-    budgets: Mutex<HashMap<String, Arc<Budget>>>,
+    /// Accounts whose calls wait for quota now (their ledgers are in their stores).
+    waits: Waits,
+    /// One sync at a time per account in this process (`sync_lock` adds the others).
+    syncs: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Sentences for the person about the stores (set aside, not writable).
     notices: Mutex<Vec<String>>,
     /// Another retry policy than Google's guide (tests).
@@ -81,7 +83,8 @@ impl App {
             settings_browser: true,
             meter: Meter::default(),
             stores: Mutex::default(),
-            budgets: Mutex::default(),
+            waits: Waits::default(),
+            syncs: Mutex::default(),
             notices: Mutex::default(),
             retry: None,
         })
@@ -129,6 +132,12 @@ impl App {
         self.meter.units()
     }
 
+    /// Accounts whose Gmail calls wait for quota now: the window's "Waiting for Gmail's
+    /// quota" line, the command line's note on stderr.
+    pub fn quota_waits(&self) -> &Waits {
+        &self.waits
+    }
+
     /// Google's OAuth endpoints for the configured client.
     pub fn google(&self) -> Result<Google> {
         let config = self.config();
@@ -140,8 +149,9 @@ impl App {
     }
 
     /// The Gmail API at the configured endpoint for one account: paced within the
-    /// account's allowance, with the configured cost table, counting units on the app's
-    /// meter.
+    /// account's allowance, kept in its store so every process on this computer counts
+    /// against the same minute, with the configured cost table, counting units on the
+    /// app's meter.
     pub fn gmail(&self, account_id: &str) -> Result<Gmail> {
         let config = self.config();
         let endpoints = config.endpoints()?;
@@ -149,18 +159,15 @@ impl App {
         let costs = gmail::Costs {
             messages_get: quota.messages_get,
         };
-        let budget = self
-            .budgets
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(account_id.to_owned())
-            .or_insert_with(|| {
-                Arc::new(Budget::new(
-                    quota.per_minute,
-                    std::time::Duration::from_secs(quota.window_seconds),
-                ))
-            })
-            .clone();
+        let budget = Arc::new(
+            Budget::new(
+                quota.per_minute,
+                std::time::Duration::from_secs(quota.window_seconds),
+            )
+            .with_ledger(Arc::new(self.store(account_id)))
+            .with_max_wait(std::time::Duration::from_secs(quota.max_wait_seconds))
+            .with_waits(self.waits.clone(), account_id),
+        );
         let mut transport = Transport::new(self.http.clone(), &endpoints.gmail)
             .with_costs(costs, self.meter.clone())
             .with_budget(budget);
@@ -209,6 +216,24 @@ impl App {
                 detail: e.to_string(),
             })),
         }
+    }
+
+    /// Waits for the account's sync to be this one's alone: first in this process, then
+    /// across processes (`store::lock`). Held while the returned guards live.
+    async fn sync_lock(
+        &self,
+        account_id: &str,
+    ) -> (tokio::sync::OwnedMutexGuard<()>, store::lock::SyncLock) {
+        let mine = self
+            .syncs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(account_id.to_owned())
+            .or_default()
+            .clone();
+        let guard = mine.lock_owned().await;
+        let data_dir = self.config().paths.data_dir.clone();
+        (guard, store::lock::sync_lock(&data_dir, account_id).await)
     }
 
     /// The browser: settings' `"browser"` program, else the one the app was given.

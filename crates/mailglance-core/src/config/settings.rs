@@ -89,6 +89,8 @@ pub struct Quota {
     /// The window's length in seconds: Google's is a minute. Tests and benchmarks
     /// shorten it (with the stand-in's own) to page through thousands of rows quickly.
     pub window_seconds: u64,
+    /// The longest the app waits for quota before telling the person (default 120).
+    pub max_wait_seconds: u64,
 }
 
 impl Default for Quota {
@@ -97,6 +99,7 @@ impl Default for Quota {
             per_minute: 6_000,
             messages_get: 20,
             window_seconds: 60,
+            max_wait_seconds: 120,
         }
     }
 }
@@ -166,7 +169,11 @@ impl Settings {
             return Err("\"browser\" must name a program".into());
         }
         let q = raw.quota;
-        if q.per_minute == 0 || q.messages_get == 0 || q.window_seconds == 0 {
+        if q.per_minute == 0
+            || q.messages_get == 0
+            || q.window_seconds == 0
+            || q.max_wait_seconds == 0
+        {
             return Err("\"quota\" values must be above 0".into());
         }
         if raw.sync.front_seconds == 0 || raw.sync.background_seconds == 0 {

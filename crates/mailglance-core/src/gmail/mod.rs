@@ -25,7 +25,10 @@ pub mod transport;
 use std::time::Duration;
 
 pub use list::{Page, PageQuery, metadata_path};
-pub use quota::{Budget, Costs, Meter, Method};
+pub use quota::{
+    Budget, Costs, DEFAULT_MAX_WAIT, Ledger, Limit, MemoryLedger, Meter, Method, Spent, Wait,
+    Waits, decide, epoch_ms, refusal_wait,
+};
 pub use retry::RetryPolicy;
 pub use rows::{Label, LabelKind, Row, row_from};
 pub use transport::{FixedToken, TokenSource, Transport};
@@ -46,6 +49,18 @@ pub enum Error {
     RateLimited {
         /// Google's `Retry-After`, when sent.
         retry_after: Option<Duration>,
+    },
+    /// Gmail's quota for the account is used up for longer than the app waits (the
+    /// setting `quota.maxWaitSeconds`, 2 minutes by default): said, with how long.
+    #[error(
+        "Gmail's quota for this account is used up for the next {}, likely by another \
+         program using the same Google account: Mailglance will not wait that long. Try \
+         again then",
+        spoken(*wait)
+    )]
+    QuotaWait {
+        /// How long until calls fit again.
+        wait: Duration,
     },
     /// 403 for another reason (the Gmail API not enabled, a scope missing).
     #[error("Gmail refused the request ({reason}): {message}")]
@@ -81,6 +96,16 @@ pub enum Error {
     /// the caller re-syncs what is shown, once.
     #[error("Gmail no longer has the changes since the last sync: Mailglance will look again")]
     HistoryGone,
+}
+
+/// A wait in words: "40 seconds", "5 minutes" (rounded up).
+pub fn spoken(wait: Duration) -> String {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    if secs < 90 {
+        format!("{secs} seconds")
+    } else {
+        format!("{} minutes", secs.div_ceil(60))
+    }
 }
 
 /// The result type of this module.

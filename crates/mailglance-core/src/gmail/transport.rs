@@ -1,15 +1,18 @@
 //! The one way Mailglance talks to Gmail: JSON GETs and batch GETs, with the retry
 //! policy, the refresh-once-on-401 hook, and the quota cost of every call.
 //!
-//! Failures that Google says are passing (429, 403 rate limits, 5xx, a reply cut short)
-//! are retried with exponential back-off, jitter and `Retry-After`, a bounded number of
-//! times; batch retries resend only the parts that failed, in smaller batches (lieer
-//! halves). A 401 asks the [`TokenSource`] for a fresh token once, then calls again.
+//! Failures that Google says are passing (5xx, a reply cut short) are retried with
+//! exponential back-off, jitter and `Retry-After`, a bounded number of times; batch
+//! retries resend only the parts that failed, in smaller batches (lieer halves). A refusal
+//! for quota (429, 403 rate limits) with a [`Budget`] teaches the budget: every caller
+//! holds until `Retry-After`, then the call goes again, as often as it takes within the
+//! budget's longest wait (without a budget it is retried like the rest). A 401 asks the
+//! [`TokenSource`] for a fresh token once, then calls again.
 //! Every request, and every part of a batch, is counted in units on the [`Meter`] with
 //! Google's cost table ([`Costs`], GOOGLE-API.md §5): a batch saves round trips, not quota.
 //!
 //! Not here: what the calls mean (`list.rs`, `labels.rs`, `mod.rs`), tokens themselves
-//! (the caller's [`TokenSource`]), or pacing (the caller may read the meter).
+//! (the caller's [`TokenSource`]), or where the budget keeps its count (`quota.rs`).
 
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -122,11 +125,28 @@ impl Transport {
     }
 
     /// Counts `units` and, with a budget, first waits for room for them.
-    async fn spend(&self, units: u64) {
+    async fn spend(&self, units: u64) -> Result<()> {
         if let Some(budget) = &self.budget {
-            budget.spend(units).await;
+            budget.spend(units).await?;
         }
         self.meter.add(units);
+        Ok(())
+    }
+
+    /// Gmail refused for quota: with a budget, every caller holds as long as Gmail said
+    /// (the next [`Transport::spend`] waits it out), and this call has held `held` so far;
+    /// holding longer than the budget's `max_wait` in all is told instead. `None` without
+    /// a budget: the retry policy decides.
+    async fn hold(&self, hint: Option<Duration>, held: &mut Duration) -> Option<Result<()>> {
+        let budget = self.budget.as_ref()?;
+        Some(match budget.refused(hint).await {
+            Ok(wait) if *held + wait <= budget.max_wait() => {
+                *held += wait;
+                Ok(())
+            }
+            Ok(wait) => Err(Error::QuotaWait { wait }),
+            Err(e) => Err(e),
+        })
     }
 
     /// Units this transport (and its clones) has spent.
@@ -224,12 +244,20 @@ impl Transport {
         params: &[(&str, String)],
     ) -> Result<T> {
         let mut retry = 0;
+        let mut held = Duration::ZERO;
         loop {
             let request = self.http.get(url).query(params).bearer_auth(token.secret());
-            self.spend(self.costs.units(method)).await;
+            self.spend(self.costs.units(method)).await?;
             match try_get(request).await {
                 Ok(value) => return Ok(value),
                 Err(Fail::Stop(e)) => return Err(e),
+                Err(Fail::Retry(Error::RateLimited { retry_after }, hint))
+                    if self.budget.is_some() =>
+                {
+                    if let Some(held) = self.hold(retry_after.or(hint), &mut held).await {
+                        held?;
+                    }
+                }
                 Err(Fail::Retry(e, hint)) => {
                     retry += 1;
                     if retry >= self.retry.attempts {
@@ -253,21 +281,26 @@ impl Transport {
         let mut size = MAX_PARTS;
         let mut whole_failures = 0;
         let mut round = 0;
+        let mut held = Duration::ZERO;
         while !pending.is_empty() {
             let mut failed: Vec<usize> = Vec::new();
             let mut hint: Option<Duration> = None;
             let (mut parts_failed, mut whole_failed) = (false, false);
+            // Whether anything failed for another reason than quota.
+            let mut other_failed = false;
             let mut last_error = None;
             for chunk in pending.chunks(size) {
                 let chunk_paths: Vec<String> = chunk.iter().map(|&i| paths[i].clone()).collect();
                 self.spend(self.costs.units(method) * chunk.len() as u64)
-                    .await;
+                    .await?;
                 let parts = match self.send_batch(token, &chunk_paths).await {
                     Ok(parts) => parts,
                     Err(Fail::Stop(e)) => return Err(e),
                     Err(Fail::Retry(e, h)) => {
                         whole_failed = true;
-                        parts_failed |= matches!(e, Error::RateLimited { .. });
+                        let limited = matches!(e, Error::RateLimited { .. });
+                        parts_failed |= limited;
+                        other_failed |= !limited;
                         hint = hint.max(h);
                         last_error = Some(e);
                         failed.extend_from_slice(chunk);
@@ -285,6 +318,7 @@ impl Transport {
                         Err(Fail::Stop(e)) => return Err(e),
                         Err(Fail::Retry(e, h)) => {
                             parts_failed = true;
+                            other_failed |= !matches!(e, Error::RateLimited { .. });
                             hint = hint.max(h);
                             last_error = Some(e);
                             failed.push(i);
@@ -293,6 +327,7 @@ impl Transport {
                 }
                 for (k, done) in answered.into_iter().enumerate() {
                     if !done {
+                        other_failed = true;
                         last_error = Some(Error::Malformed {
                             detail: "a batch reply left out a part".into(),
                         });
@@ -302,6 +337,14 @@ impl Transport {
             }
             if failed.is_empty() {
                 break;
+            }
+            // Refused for quota alone, with a budget: every caller holds as Gmail said,
+            // and the round does not count as a failure.
+            if !other_failed && let Some(held) = self.hold(hint, &mut held).await {
+                held?;
+                failed.sort_unstable();
+                pending = failed;
+                continue;
             }
             round += 1;
             if round > self.retry.batch_rounds {

@@ -262,3 +262,17 @@ pub fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<(
     .execute([key, value])
     .map(drop)
 }
+
+/// Sets a number in the `meta` table unless it holds a larger one already (a mailbox's
+/// `historyId` never moves backwards, whichever sync commits last). True when set.
+pub fn raise_meta(conn: &Connection, key: &str, value: u64) -> rusqlite::Result<bool> {
+    let value = i64::try_from(value).unwrap_or(i64::MAX);
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE \
+             SET value = excluded.value \
+             WHERE CAST(meta.value AS INTEGER) < CAST(excluded.value AS INTEGER)",
+        )?
+        .execute(rusqlite::params![key, value.to_string()])?
+        == 1)
+}

@@ -6,7 +6,8 @@
 //! 0600), in WAL mode with a busy timeout, so the command line and a running window can
 //! share it. It holds each seen message's row fields with its thread id, history id,
 //! internal date and label ids; the labels with their counts; the mailbox's `historyId`
-//! and the time of the last sync; and the first page of each list shown. Never a token.
+//! and the time of the last sync; the first page of each list shown; and the quota units
+//! spent in the rolling minute, by every process. Never a token.
 //! The schema is versioned (`user_version`, through `rusqlite_migration`): a store from an
 //! older version is migrated; one that is corrupt, from a newer version, or unreadable is
 //! moved aside as `*.corrupt-<time>` and rebuilt from Gmail, with one sentence saying so
@@ -16,13 +17,16 @@
 //!
 //! Every call runs on a blocking thread ([`Store::call`]), never on the async workers.
 //! Files by concern: `schema.rs` (migrations), `messages.rs` (rows, label changes,
-//! offline search), `labels.rs` and `lists.rs` (the sidebar and the last lists shown).
+//! offline search), `labels.rs` and `lists.rs` (the sidebar and the last lists shown),
+//! `quota.rs` (the quota ledger every process shares, as a [`crate::gmail::Ledger`]).
 //!
 //! Not here: talking to Gmail (`gmail/`), or deciding what to fetch (`sync/`).
 
 mod labels;
 mod lists;
+pub mod lock;
 mod messages;
+pub mod quota;
 mod schema;
 mod search;
 
@@ -36,7 +40,7 @@ pub use labels::{all as labels_all, put as labels_put};
 pub use lists::{StoredList, get as lists_get, keys as lists_keys, put as lists_put};
 pub use messages::{
     Change, StoredMessage, announce, apply, get as messages_get, meta as meta_get,
-    put as messages_put, search as messages_search, set_meta,
+    put as messages_put, raise_meta, search as messages_search, set_meta,
 };
 pub use search::{found_among as messages_found_among, matching as messages_matching};
 

@@ -118,13 +118,24 @@ END;
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
 ";
 
+/// Version 5: the account's quota ledger, shared by every Mailglance process on this
+/// computer: the units spent in the rolling minute, one row a call (kept only while
+/// inside the window). A refusal's end is a `meta` value.
+const V5: &str = "
+CREATE TABLE quota_spent (
+    at_ms  INTEGER NOT NULL,
+    units  INTEGER NOT NULL
+);
+CREATE INDEX quota_spent_by_time ON quota_spent (at_ms);
+";
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 /// The schema version this build writes.
 pub fn current() -> usize {
-    4
+    5
 }
 
 /// Why a store's schema cannot be brought to [`current`].

@@ -9,8 +9,10 @@
 //!   re-sync of what is shown: the labels and counts, the first page of each list kept,
 //!   and a fresh `historyId` from the profile. Never a loop (lieer#203).
 //!
-//! Pacing lives in the transport (its [`crate::gmail::Budget`]). Not here: tokens (the
-//! caller's [`TokenSource`]), or the window.
+//! The stored `historyId` only ever moves forward, and history is applied only over the
+//! id it started from; the caller runs one sync at a time per account (`App::sync`, across
+//! processes too). Pacing lives in the transport (its [`crate::gmail::Budget`]). Not here:
+//! tokens (the caller's [`TokenSource`]), or the window.
 
 pub mod arrivals;
 mod offline;
@@ -207,11 +209,16 @@ where
         .history_id
         .filter(|h| h.trim().parse::<u64>().is_ok())
     {
-        // The store is current as of now: mail older than this is never "new".
+        // The store is current as of now: mail older than this is never "new". Another
+        // process may have begun meanwhile: the larger id stays.
+        let id: u64 = id.trim().parse().unwrap_or_default();
         store
             .call(move |c| {
-                store::set_meta(c, HISTORY_ID, id.trim())?;
-                store::set_meta(c, SYNCED_MS, &now_ms().to_string())
+                let tx = c.transaction()?;
+                if store::raise_meta(&tx, HISTORY_ID, id)? {
+                    store::set_meta(&tx, SYNCED_MS, &now_ms().to_string())?;
+                }
+                tx.commit()
             })
             .await?;
     }
@@ -248,7 +255,7 @@ where
         .and_then(|h| h.parse::<u64>().ok());
     let mut report = match stored {
         Some(start) => match gmail.history(tokens, start).await {
-            Ok(changes) => apply(gmail, tokens, store, changes).await?,
+            Ok(changes) => apply(gmail, tokens, store, start, changes).await?,
             Err(Error::Gmail(gmail::Error::HistoryGone)) => {
                 tracing::info!("the stored historyId is too old: one full re-sync");
                 full(gmail, tokens, store).await?
@@ -278,6 +285,7 @@ async fn apply<S>(
     gmail: &Gmail,
     tokens: &S,
     store: &Store,
+    start: u64,
     changes: gmail::history::Changes,
 ) -> Result<SyncReport>
 where
@@ -334,21 +342,38 @@ where
     }
     let history_id = changes.history_id;
     let candidates = arrivals::candidates(&list);
-    let ((added, deleted, changed), arrived) = store
+    let applied = store
         .call(move |c| {
             let tx = c.transaction()?;
+            // History is applied only over the id it started from: another sync (of
+            // this process or another) that committed meanwhile has applied it already.
+            let held = store::meta_get(&tx, HISTORY_ID)?.and_then(|v| v.parse::<u64>().ok());
+            if held != Some(start) {
+                return Ok(None);
+            }
             let now = now_ms();
             let since = store::meta_get(&tx, SYNCED_MS)?
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(now);
             let counts = store::apply(&tx, &list)?;
             let arrived = arrivals::take(&tx, &candidates, since, now)?;
-            store::set_meta(&tx, HISTORY_ID, &history_id.to_string())?;
+            store::raise_meta(&tx, HISTORY_ID, history_id)?;
             store::set_meta(&tx, SYNCED_MS, &now.to_string())?;
             tx.commit()?;
-            Ok((counts, arrived))
+            Ok(Some((counts, arrived)))
         })
         .await?;
+    let Some(((added, deleted, changed), arrived)) = applied else {
+        tracing::info!("another sync applied this history first: nothing applied twice");
+        return Ok(SyncReport {
+            history_id: store
+                .meta(HISTORY_ID)
+                .await?
+                .and_then(|h| h.parse().ok())
+                .unwrap_or(history_id),
+            ..SyncReport::default()
+        });
+    };
     if moved {
         // Counts moved: the sidebar's labels are fetched again (8 units).
         labels(gmail, tokens, store).await?;
@@ -397,8 +422,10 @@ where
     }
     store
         .call(move |c| {
-            store::set_meta(c, HISTORY_ID, &history_id.to_string())?;
-            store::set_meta(c, SYNCED_MS, &now_ms().to_string())
+            let tx = c.transaction()?;
+            store::raise_meta(&tx, HISTORY_ID, history_id)?;
+            store::set_meta(&tx, SYNCED_MS, &now_ms().to_string())?;
+            tx.commit()
         })
         .await?;
     Ok(SyncReport {
