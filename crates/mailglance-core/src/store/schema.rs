@@ -241,6 +241,28 @@ mod tests {
     }
 
     #[test]
+    fn a_version_4_store_gains_an_empty_quota_ledger_and_keeps_its_mail() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO messages (id, thread_id, date_ms, from_address, snippet, label_ids)
+             VALUES ('kept', 't', 1, 'ana@example.com', 'platform 4', 'INBOX');
+             INSERT INTO meta (key, value) VALUES ('history_id', '1234');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let (messages, spent, history): (i64, i64, String) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM quota_spent),
+                        (SELECT value FROM meta WHERE key = 'history_id')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((messages, spent, history.as_str()), (1, 0, "1234"));
+    }
+
+    #[test]
     fn a_store_from_a_newer_version_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();

@@ -3,6 +3,7 @@
 
 mod content;
 mod files;
+mod quota;
 mod search;
 
 use super::*;
