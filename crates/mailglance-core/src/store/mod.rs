@@ -216,10 +216,10 @@ impl Store {
     }
 }
 
-/// Deletes the account's store and its WAL files. Missing files are fine.
+/// Deletes the account's store, its WAL files and its sync lock. Missing files are fine.
 pub fn delete(data_dir: &Path, account_id: &str) -> std::io::Result<()> {
     let path = file_of(data_dir, account_id);
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".sync-lock"] {
         let mut p = path.clone().into_os_string();
         p.push(suffix);
         match std::fs::remove_file(&p) {
