@@ -1,5 +1,5 @@
 //! The batch wire format: a `multipart/mixed` body of `application/http` parts in, the same
-//! out (Google's "Batching Requests" guide, GOOGLE-API.md section 4).
+//! out (Google's "Batching Requests" guide, docs/spec/GOOGLE-API.md section 4).
 //!
 //! Parsing and writing only: running the parts is `server.rs`'s job (through `gmail.rs`).
 //! Inner requests are parsed with `httparse`. At most [`MAX_PARTS`] parts.

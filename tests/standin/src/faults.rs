@@ -82,7 +82,8 @@ impl Endpoint {
     }
 
     /// Quota units Google charges for one call in the new model, the default
-    /// (GOOGLE-API.md section 5); 0 outside Gmail. [`QuotaModel::units`] gives either model's.
+    /// (docs/spec/GOOGLE-API.md section 5); 0 outside Gmail. [`QuotaModel::units`] gives
+    /// either model's.
     pub fn units(self) -> u32 {
         QuotaModel::New.units(self)
     }

@@ -823,7 +823,8 @@ fn history_list(account: &Account, params: &Params<'_>) -> Reply {
             .label(l)
             .map_or_else(|| l.to_string(), |found| found.id.clone())
     });
-    // Google no longer keeps history that old: the client must sync in full (GOOGLE-API.md
+    // Google no longer keeps history that old: the client must sync in full
+    // (docs/spec/GOOGLE-API.md
     // section 2), and the body is Google's usual 404.
     let Some(since) = account.history_since(start) else {
         return not_found();

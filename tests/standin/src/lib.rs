@@ -7,7 +7,8 @@
 //! getProfile, labels.list/get, messages.list/get, history.list and batch).
 //!
 //! Quota is charged in Google's units by the model chosen in [`Options::quota_model`] (the
-//! new one by default, GOOGLE-API.md section 5); a per-user limit is enforced only when set.
+//! new one by default, docs/spec/GOOGLE-API.md section 5); a per-user limit is enforced
+//! only when set.
 //! Tests change the mailbox while the app runs through [`StandIn::mailbox_control`]: each
 //! change appends to the account's history log, which `history.list` serves.
 //!

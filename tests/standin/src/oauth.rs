@@ -2,7 +2,8 @@
 //! token (authorization_code with PKCE, refresh_token), revocation, userinfo (OIDC and
 //! oauth2/v2) and the discovery document.
 //!
-//! Checks follow Google's behaviour where it is known (GOOGLE-API.md section 7) and RFC 6749,
+//! Checks follow Google's behaviour where it is known (docs/spec/GOOGLE-API.md section 7)
+//! and RFC 6749,
 //! 7636 and 8252 otherwise. The id_token is an HS256 JWT signed with the client secret (OIDC
 //! Core 10.1); Google signs RS256 with published keys, which a stand-in cannot. Transport,
 //! latency and connection faults are `server.rs`'s business, not this module's.

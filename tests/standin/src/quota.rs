@@ -23,7 +23,7 @@ pub enum RateLimitStyle {
     UserRateLimit,
 }
 
-/// Which of Google's quota models the stand-in charges by (GOOGLE-API.md section 5).
+/// Which of Google's quota models the stand-in charges by (docs/spec/GOOGLE-API.md section 5).
 ///
 /// Projects created on or after 1 May 2026 get the new one, which is what a person
 /// following the README meets; projects that used the API between November 2025 and April

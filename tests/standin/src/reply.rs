@@ -79,7 +79,7 @@ fn canonical_status(status: StatusCode) -> &'static str {
     }
 }
 
-/// The Google API error body (GOOGLE-API.md 6.1) with one `errors[]` entry.
+/// The Google API error body (docs/spec/GOOGLE-API.md 6.1) with one `errors[]` entry.
 pub(crate) fn api_error_body(
     status: StatusCode,
     message: &str,

@@ -76,7 +76,8 @@ impl Default for SyncEvery {
     }
 }
 
-/// The per-user Gmail quota of the Google Cloud project (GOOGLE-API.md §5). The default
+/// The per-user Gmail quota of the Google Cloud project (docs/spec/GOOGLE-API.md §5). The
+/// default
 /// is the model of projects created since 1 May 2026; an older project can say
 /// `"quota": {"perMinute": 15000, "messagesGet": 5}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -1,4 +1,5 @@
-//! The batch wire format (Google's "Batching Requests" guide, GOOGLE-API.md section 4): a
+//! The batch wire format (Google's "Batching Requests" guide, docs/spec/GOOGLE-API.md
+//! section 4): a
 //! `multipart/mixed` body of `application/http` GET requests out, the `multipart/mixed`
 //! reply of inner HTTP responses back.
 //!

@@ -1,5 +1,5 @@
 //! What each Gmail call costs in quota units, and a meter of units spent
-//! (GOOGLE-API.md §5: Google's two models since 1 May 2026).
+//! (docs/spec/GOOGLE-API.md §5: Google's two models since 1 May 2026).
 //!
 //! [`Budget`] paces calls so one account never spends more than its allowance in any
 //! rolling minute: a call waits for room instead of drawing a 429. What was spent is kept

@@ -9,7 +9,8 @@
 //! budget's longest wait (without a budget it is retried like the rest). A 401 asks the
 //! [`TokenSource`] for a fresh token once, then calls again.
 //! Every request, and every part of a batch, is counted in units on the [`Meter`] with
-//! Google's cost table ([`Costs`], GOOGLE-API.md §5): a batch saves round trips, not quota.
+//! Google's cost table ([`Costs`], docs/spec/GOOGLE-API.md §5): a batch saves round trips,
+//! not quota.
 //!
 //! Not here: what the calls mean (`list.rs`, `labels.rs`, `mod.rs`), tokens themselves
 //! (the caller's [`TokenSource`]), or where the budget keeps its count (`quota.rs`).

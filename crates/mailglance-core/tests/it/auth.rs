@@ -1,6 +1,6 @@
 //! Sign-in end to end against the Google stand-in over loopback HTTP, with the refresh
 //! token in a real Secret Service: the seed's `get_credentials` branches and the lines of
-//! LESSONS.md's Sign-in table that the core decides. What comes after the sign-in (tokens,
+//! docs/LESSONS.md's Sign-in table that the core decides. What comes after the sign-in (tokens,
 //! grants, signing out) is in `grants.rs`.
 
 use std::time::Duration;

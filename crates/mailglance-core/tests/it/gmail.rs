@@ -1,5 +1,5 @@
 //! The Gmail list pipeline against the Google stand-in over loopback HTTP: paging with
-//! page tokens, one batch per page, the row cache, and every failure LESSONS.md's Listing
+//! page tokens, one batch per page, the row cache, and every failure docs/LESSONS.md's Listing
 //! table and Google's error guide name (429, 403 rate limits, 5xx, cut and malformed
 //! replies, expired cursors and tokens). Each test checks that no row is lost, repeated or
 //! out of order.

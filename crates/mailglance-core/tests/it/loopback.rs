@@ -1,5 +1,5 @@
 //! The loopback listener over raw sockets: idle connections, junk, favicon requests,
-//! wrong `state`, over-long requests (LESSONS.md, Sign-in).
+//! wrong `state`, over-long requests (docs/LESSONS.md, Sign-in).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

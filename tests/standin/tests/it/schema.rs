@@ -1,5 +1,7 @@
-//! Every Gmail reply the stand-in produces is checked against Google's discovery document:
-//! field names, types, int64 as strings, enums, and no field the schema does not define.
+//! Every Gmail reply the stand-in produces is checked against Google's discovery document,
+//! and its oauth2/v2 userinfo against Google's OAuth2 discovery document: field names,
+//! types, int64 as strings, enums, and no field the schema does not define. Both documents
+//! are kept in the repository (`docs/spec/`, with where they came from).
 
 use std::path::PathBuf;
 
@@ -9,12 +11,18 @@ use serde_json::Value;
 
 use crate::helpers::*;
 
+/// One of Google's discovery documents kept in `docs/spec/`.
+fn document(name: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/spec")
+        .join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} is part of the repository: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is JSON: {e}"))
+}
+
 fn discovery() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/gmail.v1.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("the Gmail discovery document is needed at {} (the repository's ../shared/spec/gmail.v1.json): {e}", path.display())
-    });
-    serde_json::from_str(&text).expect("gmail.v1.json is JSON")
+    document("gmail.v1.json")
 }
 
 /// Checks `value` against `schema`, collecting every mismatch with its JSON path.
@@ -243,4 +251,52 @@ async fn every_gmail_reply_matches_the_discovery_documents_schemas() {
     );
     assert!(checked > 250, "checked {checked} replies");
     standin.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_oauth2_v2_userinfo_reply_matches_googles_oauth2_discovery_document() {
+    let doc = document("oauth2.v2.json");
+    let standin = start().await;
+    let tokens = sign_in(&standin).await;
+    let got = get(&standin, Some(&tokens.access), "oauth2/v2/userinfo")
+        .await
+        .json();
+    let schema = &doc["resources"]["userinfo"]["methods"]["get"]["response"];
+    assert_eq!(schema["$ref"], "Userinfo");
+    let mut errors = Vec::new();
+    check(&got, schema, &doc, "userinfo", &mut errors);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(got["id"].as_str().is_some_and(|id| !id.is_empty()), "{got}");
+}
+
+/// No file of the repository points outside it: a clone builds and passes its tests with
+/// nothing beside it (the reference notes it once read from a folder beside the
+/// repository are in `docs/` now).
+#[test]
+fn no_file_in_the_repository_reads_or_cites_a_path_outside_it() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let outside = ["../", "shared/"].concat();
+    let mut found = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if !matches!(name.as_str(), "target" | "node_modules" | ".git") {
+                    stack.push(path);
+                }
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue; // not text
+            };
+            for (n, line) in text.lines().enumerate() {
+                if line.contains(&outside) {
+                    found.push(format!("{}:{}: {line}", path.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "paths outside the repository: {found:#?}");
 }
