@@ -25,6 +25,8 @@ const COMMANDS: &[&str] = &[
     "set_notifications",
     "tray_settings",
     "set_keep_in_tray",
+    "set_texts",
+    "inbox_unread",
 ];
 
 fn main() {

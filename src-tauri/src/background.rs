@@ -1,4 +1,5 @@
-//! New mail while the window is open: every signed-in account is checked every minute
+//! New mail while the window is open, through the core's watch loop: every signed-in
+//! account is checked every minute
 //! while the window is in front and every five while it is hidden or minimised (both set
 //! in `settings.json`, see [`mailglance_core::config::SyncEvery`]), with up to 10 %
 //! jitter so accounts and instances do not line up. Each check is the core's sync (one
@@ -19,8 +20,10 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 
 use mailglance_core::app::App;
-use mailglance_core::auth::AccountState;
 use mailglance_core::gmail::Row;
+use mailglance_core::watch::{self, Checked, OnFailure, Which};
+
+use crate::texts::Words;
 
 /// Whether the window is in front; kept by the window's focus events.
 #[derive(Debug, Default)]
@@ -73,13 +76,18 @@ pub fn follow_quota_waits(handle: AppHandle) {
 /// Notifications shown one by one before they become one summary.
 const MAX_SINGLE: usize = 3;
 
-/// Starts the checks; they run as long as the app does.
+/// Starts the checks (the core's watch loop, with the window's rules: the first round
+/// after one interval, since the window syncs as it opens; a failure is logged and the
+/// next round tries again); they run as long as the app does.
 pub fn start(handle: AppHandle, front: Arc<Front>) {
     tauri::async_runtime::spawn(async move {
-        loop {
-            tokio::time::sleep(next_wait(&handle, &front)).await;
-            check_all(&handle).await;
-        }
+        tokio::time::sleep(next_wait(&handle, &front)).await;
+        let app = handle.state::<App>();
+        let every = || next_wait(&handle, &front);
+        let _ = watch::run(&app, Which::All, every, OnFailure::GoOn, |checked| {
+            on_checked(&handle, checked)
+        })
+        .await;
     });
 }
 
@@ -110,49 +118,57 @@ fn jitter() -> f64 {
 
 /// Checks every account now ("Check now" in the tray).
 pub fn check_now(handle: AppHandle) {
-    tauri::async_runtime::spawn(async move { check_all(&handle).await });
+    tauri::async_runtime::spawn(async move {
+        let app = handle.state::<App>();
+        let _ = watch::round(&app, &Which::All, OnFailure::GoOn, &mut |checked| {
+            on_checked(&handle, checked)
+        })
+        .await;
+    });
 }
 
-async fn check_all(handle: &AppHandle) {
-    let app = handle.state::<App>();
-    let Ok(accounts) = app.accounts().await else {
-        return;
-    };
-    for account in accounts
-        .into_iter()
-        .filter(|a| a.state == AccountState::SignedIn)
-    {
-        match app.sync(&account.id).await {
-            Ok(done) => {
-                // Any change in the mailbox, stored or not: the labels were fetched again.
-                let changed = done.labels_fetched;
-                let _ = handle.emit(
-                    "synced",
-                    Synced {
-                        account_id: account.id.clone(),
-                        changed,
-                    },
-                );
-                if !done.arrived.is_empty() && app.notifications_on(&account.id) {
-                    announce(handle, &account.id, &account.email, done.arrived);
-                }
+/// What the window does with each check: tells the page to repaint, announces new mail,
+/// and after a round puts the unread count in the tray.
+fn on_checked(handle: &AppHandle, checked: Checked) {
+    match checked {
+        Checked::Synced { account, report } => {
+            // Any change in the mailbox, stored or not: the labels were fetched again.
+            let changed = report.labels_fetched;
+            let _ = handle.emit(
+                "synced",
+                Synced {
+                    account_id: account.id.clone(),
+                    changed,
+                },
+            );
+            if !report.arrived.is_empty() && handle.state::<App>().notifications_on(&account.id) {
+                announce(handle, &account.id, &account.email, report.arrived);
             }
-            Err(e) => tracing::info!(account = %account.email, "background sync: {e}"),
+        }
+        Checked::Offline { account, error } | Checked::Failed { account, error } => {
+            tracing::info!(account = %account.email, "background sync: {error}");
+        }
+        Checked::RoundEnded => {
+            let handle = handle.clone();
+            tauri::async_runtime::spawn(async move { crate::tray::show_count(&handle).await });
         }
     }
-    crate::tray::show_count(handle).await;
 }
 
 /// Up to [`MAX_SINGLE`] notifications, one per message; more become one summary.
 fn announce(handle: &AppHandle, account_id: &str, email: &str, rows: Vec<Row>) {
+    let words = handle.state::<Words>().get();
     if rows.len() > MAX_SINGLE {
-        let summary = format!("{} new messages for {email}", rows.len());
+        let summary = words.new_messages(rows.len(), email);
         show(handle.clone(), summary, String::new(), None);
         return;
     }
     for row in rows {
         let from = row.from_name.clone().unwrap_or(row.from_address.clone());
-        let subject = row.subject.clone().unwrap_or_else(|| "(no subject)".into());
+        let subject = row
+            .subject
+            .clone()
+            .unwrap_or_else(|| words.no_subject.clone());
         let target = OpenMessage {
             account_id: account_id.to_owned(),
             id: row.id,
@@ -176,7 +192,7 @@ fn show(handle: AppHandle, summary: String, body: String, target: Option<OpenMes
             .summary(&summary)
             .body(&plain(&body));
         if target.is_some() {
-            n.action("default", "Open");
+            n.action("default", &handle.state::<Words>().get().notification_open);
         }
         let shown = match n.show() {
             Ok(shown) => shown,

@@ -182,10 +182,30 @@ pub fn set_keep_in_tray(app: State<'_, App>, on: bool) -> Result<()> {
     app.set_keep_in_tray(on)
 }
 
-/// Sentences about the stores the person should read (set aside, not writable).
+/// What the person should be told about the stores (set aside, not writable), as kinds
+/// and values the window words.
 #[tauri::command]
-pub fn notices(app: State<'_, App>) -> Vec<String> {
+pub fn notices(app: State<'_, App>) -> Vec<mailglance_core::store::Notice> {
     app.take_notices()
+}
+
+/// The window's words for the tray menu and notifications, in the person's language.
+#[tauri::command]
+pub fn set_texts(
+    handle: tauri::AppHandle,
+    words: State<'_, crate::texts::Words>,
+    texts: crate::texts::Texts,
+) {
+    words.set(texts);
+    crate::tray::words_changed(&handle);
+}
+
+/// Each signed-in account's inbox unread count, as stored (what the tray adds up too).
+#[tauri::command]
+pub async fn inbox_unread(
+    app: State<'_, App>,
+) -> std::result::Result<Vec<mailglance_core::app::InboxUnread>, ()> {
+    Ok(app.inbox_unread().await)
 }
 
 /// The account's labels, with unread counts.

@@ -15,6 +15,7 @@
 
 mod background;
 pub mod commands;
+mod texts;
 mod tray;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -65,6 +66,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(app)
+        .manage(texts::Words::default())
         .setup(move |tauri_app| {
             let _ = handle.set(tauri_app.handle().clone());
             let has_tray = tray::create(tauri_app.handle());
@@ -109,6 +111,8 @@ pub fn run() {
             commands::set_notifications,
             commands::tray_settings,
             commands::set_keep_in_tray,
+            commands::set_texts,
+            commands::inbox_unread,
         ])
         .build(context)
         .map(|built| {

@@ -1,6 +1,7 @@
 //! The tray icon, where the desktop has a tray (a StatusNotifierItem through
-//! libayatana-appindicator on Linux): its title is the unread count of every inbox, and
-//! its menu has Open, Check now and Quit. Without the library, or when the icon cannot be
+//! libayatana-appindicator on Linux): its title is the unread count of every inbox (the
+//! core's `App::inbox_unread`, as the window's), and its menu has Open, Check now and Quit
+//! in the window's language (`texts`). Without the library, or when the icon cannot be
 //! made, there is no tray, the log says why, and closing the window quits as before.
 //! With a tray, closing the window hides it instead when the person chose "Keep running
 //! in the tray" (the Notifications panel).
@@ -10,7 +11,8 @@ use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager};
 
 use mailglance_core::app::App;
-use mailglance_core::auth::AccountState;
+
+use crate::texts::Words;
 
 const ID: &str = "main";
 
@@ -36,13 +38,33 @@ pub fn create(app: &AppHandle) -> bool {
     }
 }
 
+/// The menu, in the window's words.
+fn menu(app: &AppHandle) -> tauri::Result<Menu<tauri::Wry>> {
+    let words = app.state::<Words>().get();
+    let open = MenuItem::with_id(app, "open", &words.tray_open, true, None::<&str>)?;
+    let check = MenuItem::with_id(app, "check", &words.tray_check_now, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", &words.tray_quit, true, None::<&str>)?;
+    Menu::with_items(app, &[&open, &check, &quit])
+}
+
+/// Builds the menu again in the words the window just sent.
+pub fn words_changed(app: &AppHandle) {
+    let Some(tray) = app.tray_by_id(ID) else {
+        return;
+    };
+    match menu(app) {
+        Ok(menu) => {
+            if let Err(e) = tray.set_menu(Some(menu)) {
+                tracing::warn!("the tray menu keeps its words: {e}");
+            }
+        }
+        Err(e) => tracing::warn!("the tray menu keeps its words: {e}"),
+    }
+}
+
 fn build(app: &AppHandle) -> tauri::Result<TrayIcon> {
-    let open = MenuItem::with_id(app, "open", "Open", true, None::<&str>)?;
-    let check = MenuItem::with_id(app, "check", "Check now", true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
-    let menu = Menu::with_items(app, &[&open, &check, &quit])?;
     let mut tray = TrayIconBuilder::with_id(ID)
-        .menu(&menu)
+        .menu(&menu(app)?)
         .tooltip("Mailglance")
         .on_menu_event(|app, event| match event.id.as_ref() {
             "open" => crate::bring_to_front(app),
@@ -61,19 +83,8 @@ pub async fn show_count(handle: &AppHandle) {
     let Some(tray) = handle.tray_by_id(ID) else {
         return;
     };
-    let app = handle.state::<App>();
-    let mut unread = 0;
-    for account in app.accounts().await.unwrap_or_default() {
-        if account.state != AccountState::SignedIn {
-            continue;
-        }
-        let labels = app.stored_labels(&account.id).await.unwrap_or_default();
-        unread += labels
-            .iter()
-            .find(|l| l.id == "INBOX")
-            .and_then(|l| l.unread)
-            .unwrap_or(0);
-    }
+    let counts = handle.state::<App>().inbox_unread().await;
+    let unread: u64 = counts.iter().map(|c| c.unread).sum();
     let title = (unread > 0).then(|| unread.to_string());
     let _ = tray.set_title(title);
 }

@@ -126,6 +126,12 @@ pub(crate) async fn list(
         report(app.list_page(&account.id, query).await)?
     };
     print_notices(app);
+    if page.offline {
+        eprintln!(
+            "mailglance: Google cannot be reached; mail as stored here, current {}",
+            age(page.as_of_ms)
+        );
+    }
     if json {
         println!(
             "{}",
@@ -135,6 +141,7 @@ pub(crate) async fn list(
                 "nextPageToken": page.next_page_token,
                 "resultSizeEstimate": page.result_size_estimate,
                 "asOfMs": page.as_of_ms,
+                "offline": page.offline,
             })
         );
     } else {
@@ -184,12 +191,12 @@ async fn list_all(
     for a in &page.accounts {
         if let Some(p) = &a.problem {
             eprintln!("mailglance: {} is left out: {}", a.account, p.message);
-        } else if let Some(ms) = a.as_of_ms {
+        } else if a.offline {
             eprintln!(
                 "mailglance: {}: Google cannot be reached; its mail as stored here, \
                  current {}",
                 a.account,
-                age(ms)
+                age(a.as_of_ms)
             );
         }
     }
@@ -215,10 +222,10 @@ async fn list_all(
 }
 
 /// How long ago `ms` (epoch ms) was, in words.
-fn age(ms: i64) -> String {
-    if ms <= 0 {
+fn age(ms: Option<i64>) -> String {
+    let Some(ms) = ms.filter(|ms| *ms > 0) else {
         return "at no known time".into();
-    }
+    };
     let secs = (mailglance_core::sync::now_ms() - ms).max(0) / 1000;
     match secs {
         0..90 => "a moment ago".into(),

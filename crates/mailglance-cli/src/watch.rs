@@ -1,5 +1,6 @@
 //! `mailglance watch`: one line per new inbox message as it arrives (a JSON row with
-//! `--json`), for every signed-in account or one. Each round is one `history.list` per
+//! `--json`), for every signed-in account or one, through the core's watch loop (the
+//! window's background checks use the same). Each round is one `history.list` per
 //! account (2 units when nothing changed); what counts as new is the core's rule (inbox,
 //! unread, not sent, spam or trash, not older than the last sync), and each message is
 //! announced once, ever, also across runs and with the window. Offline rounds are skipped
@@ -10,26 +11,24 @@ use std::time::Duration;
 use serde_json::json;
 
 use mailglance_core::app::App;
-use mailglance_core::auth::{AccountState, AccountView};
+use mailglance_core::watch::{self, Checked, OnFailure, Which};
 
 use crate::commands::{Exit, fail, failed};
 
-/// Watches `account` (an e-mail address, or `all`, the default) every `interval`.
+/// Watches `account` (an e-mail address, or `all`, the default) every `interval`, through
+/// the core's watch loop with the command line's rules: a failure other than "offline"
+/// ends it.
 pub(crate) async fn watch(
     app: &App,
     account: Option<&str>,
     interval: Duration,
     json: bool,
 ) -> Exit {
-    let accounts = app.accounts().await.map_err(|e| failed(&e))?;
-    let watched: Vec<AccountView> = accounts
-        .into_iter()
-        .filter(|a| a.state == AccountState::SignedIn)
-        .filter(|a| match account {
-            None | Some("all") => true,
-            Some(email) => a.email.eq_ignore_ascii_case(email),
-        })
-        .collect();
+    let which = match account {
+        None | Some("all") => Which::All,
+        Some(email) => Which::Email(email.to_owned()),
+    };
+    let watched = watch::watched(app, &which).await.map_err(|e| failed(&e))?;
     if watched.is_empty() {
         let why = match account {
             None | Some("all") => {
@@ -45,38 +44,32 @@ pub(crate) async fn watch(
         names.join(", "),
         interval.as_secs()
     );
-    let stop = tokio::signal::ctrl_c();
-    tokio::pin!(stop);
     let mut offline = false;
-    loop {
-        let round = async {
-            for account in &watched {
-                match app.sync(&account.id).await {
-                    Ok(done) => {
-                        offline = false;
-                        for row in done.arrived {
-                            print_row(&account.email, &row, json);
-                        }
-                    }
-                    Err(e) if e.kind() == "offline" => {
-                        if !offline {
-                            eprintln!(
-                                "mailglance: offline: {e}; trying again every {} s",
-                                interval.as_secs()
-                            );
-                        }
-                        offline = true;
-                    }
-                    Err(e) => return Err(failed(&e)),
-                }
+    let report = move |checked: Checked| match checked {
+        Checked::Synced { account, report } => {
+            offline = false;
+            for row in report.arrived {
+                print_row(&account.email, &row, json);
             }
-            tokio::time::sleep(interval).await;
-            Ok(())
-        };
-        tokio::select! {
-            _ = &mut stop => return Ok(0),
-            done = round => done?,
         }
+        Checked::Offline { error, .. } => {
+            if !offline {
+                eprintln!(
+                    "mailglance: offline: {error}; trying again every {} s",
+                    interval.as_secs()
+                );
+            }
+            offline = true;
+        }
+        Checked::Failed { .. } | Checked::RoundEnded => {}
+    };
+    let rounds = watch::run(app, which, || interval, OnFailure::Stop, report);
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => Ok(0),
+        ended = rounds => match ended {
+            Err(e) => Err(failed(&e)),
+            Ok(()) => Ok(0),
+        },
     }
 }
 

@@ -85,6 +85,7 @@ impl Error {
                 | auth::Error::NoRefreshToken { .. } => "sign_in_failed",
                 auth::Error::Config(_) | auth::Error::Keychain(_) => "sign_in_failed",
             },
+            Error::Store(store::Error::Remove { .. }) => "store_remove_failed",
             Error::Store(_) => "store",
             Error::Search(_) => "search_invalid",
             Error::Gmail(e) => match e {
@@ -95,9 +96,55 @@ impl Error {
                 gmail::Error::Server { .. } | gmail::Error::Malformed { .. } => "server_error",
                 gmail::Error::Offline { .. } => "offline",
                 gmail::Error::InvalidPageToken => "invalid_page_token",
+                gmail::Error::InvalidMessageId { .. } => "invalid_message_id",
                 gmail::Error::HistoryGone => "history_gone",
             },
         }
+    }
+
+    /// Every kind [`Error::kind`] can return: the window has a sentence for each in every
+    /// locale (a test holds it).
+    pub const KINDS: &[&str] = &[
+        "client_file_missing",
+        "client_file_invalid",
+        "no_home_dir",
+        "settings_invalid",
+        "import_failed",
+        "save_failed",
+        "keychain_unavailable",
+        "keychain_locked",
+        "keychain_refused",
+        "sign_in_denied",
+        "scope_not_granted",
+        "sign_in_cancelled",
+        "sign_in_timed_out",
+        "auth_required",
+        "offline",
+        "server_error",
+        "listener_failed",
+        "no_sign_in",
+        "unknown_account",
+        "accounts_file",
+        "browser_failed",
+        "sign_in_failed",
+        "store",
+        "store_remove_failed",
+        "search_invalid",
+        "rate_limited",
+        "quota_wait",
+        "forbidden",
+        "invalid_page_token",
+        "history_gone",
+        "invalid_message_id",
+    ];
+
+    /// Whether Gmail or Google could not be reached at all (the network, not a refusal):
+    /// the caller answers from the store.
+    pub fn is_offline(&self) -> bool {
+        matches!(
+            self,
+            Error::Gmail(gmail::Error::Offline { .. }) | Error::Auth(auth::Error::Offline { .. })
+        )
     }
 
     /// How long until Gmail's quota has room again, in whole seconds (rounded up), for
@@ -181,6 +228,71 @@ mod tests {
             detail: "SS error".into(),
         }));
         assert_eq!(e.kind(), "keychain_locked");
+    }
+
+    #[test]
+    fn every_kind_the_core_can_send_is_listed_and_has_a_sentence_in_every_locale() {
+        // The kinds `kind()` returns, read from this file, are the listed ones.
+        let source = include_str!("error.rs");
+        let body =
+            &source[source.find("pub fn kind(").unwrap()..source.find("pub const KINDS").unwrap()];
+        let mut returned: Vec<&str> = body
+            .split("=> \"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        returned.sort_unstable();
+        returned.dedup();
+        let mut listed = Error::KINDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(returned, listed, "Error::KINDS lists what kind() returns");
+        // Each kind and each store notice has a text in each of the window's locales.
+        let locales = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/locales");
+        let mut missing = Vec::new();
+        for lang in ["en", "fr", "pl"] {
+            let text = std::fs::read_to_string(format!("{locales}/{lang}.js")).unwrap();
+            let keys = Error::KINDS
+                .iter()
+                .map(|k| format!("error.{k}"))
+                .chain(store::Notice::KINDS.iter().map(|k| format!("notice.{k}")));
+            for key in keys {
+                if !text.contains(&format!("\"{key}\":")) {
+                    missing.push(format!("{lang}: {key}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no text for {missing:#?}");
+    }
+
+    #[test]
+    fn offline_is_told_by_type_from_gmail_and_from_google_sign_in() {
+        assert!(
+            Error::from(gmail::Error::Offline {
+                detail: "no route".into()
+            })
+            .is_offline()
+        );
+        assert!(
+            Error::from(auth::Error::Offline {
+                detail: "no route".into()
+            })
+            .is_offline()
+        );
+        assert!(!Error::from(gmail::Error::Server { status: 503 }).is_offline());
+    }
+
+    #[test]
+    fn a_message_id_that_is_not_one_and_a_folder_that_cannot_be_removed_have_their_own_kinds() {
+        let e = Error::from(gmail::Error::InvalidMessageId {
+            id: "x/../y".into(),
+        });
+        assert_eq!(e.kind(), "invalid_message_id");
+        let e = Error::from(store::Error::Remove {
+            path: "/home/ana/.local/share/mailglance/mail".into(),
+            detail: "Permission denied".into(),
+        });
+        assert_eq!(e.kind(), "store_remove_failed");
+        assert!(e.to_string().contains("could not be deleted"));
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //!   the list of known accounts.
 //! - [`gmail`]: the Gmail API: one transport (retries, batch, the quota cost of each
 //!   call), the list, labels, profile, and pure converters from Gmail's types to rows.
+//! - [`watch`]: the one loop that checks accounts for new mail (the window's background
+//!   checks and `mailglance watch`, with their own rules).
 //! - [`sync`]: bringing an account's store up to date with `history.list`, within quota.
 //! - [`store`]: the mail kept on this computer, one SQLite file per account.
 //! - [`keychain`]: refresh tokens in the platform keychain, one per account.
@@ -34,6 +36,7 @@ pub mod keychain;
 pub mod search;
 pub mod store;
 pub mod sync;
+pub mod watch;
 
 #[cfg(test)]
 mod hostile_input;

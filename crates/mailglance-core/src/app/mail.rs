@@ -9,6 +9,16 @@ use crate::gmail::{self, Label, Page, PageQuery, Profile};
 use crate::store;
 use crate::sync::{self, SyncReport};
 
+/// One account's inbox unread count.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxUnread {
+    /// The account's id.
+    pub account_id: String,
+    /// Unread messages in its inbox, as stored.
+    pub unread: u64,
+}
+
 /// The web address of a message in Gmail, for `email`'s session in the browser.
 pub fn gmail_web_url(email: &str, message_id: &str) -> Option<String> {
     if message_id.is_empty() || !message_id.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -40,8 +50,8 @@ impl App {
                 id: account_id.to_owned(),
             })?;
         let url = gmail_web_url(&email, message_id).ok_or_else(|| {
-            Error::from(gmail::Error::Malformed {
-                detail: format!("{message_id:?} is not a Gmail message id"),
+            Error::from(gmail::Error::InvalidMessageId {
+                id: message_id.to_owned(),
             })
         })?;
         self.opener()?
@@ -52,7 +62,8 @@ impl App {
 
     /// One page of the list: `messages.list` for the ids, rows from the store, and only
     /// messages never seen fetched. With Google unreachable, the page comes from the
-    /// store, with [`Page::as_of_ms`] saying when it was current. An invalid page token
+    /// store, marked [`Page::offline`], with [`Page::as_of_ms`] saying when it was current
+    /// (if it ever was). An invalid page token
     /// is reported as `invalid_page_token`: the window starts again from the first page.
     pub fn list_page<'a>(
         &'a self,
@@ -81,9 +92,9 @@ impl App {
                 Ok::<_, Error>(page)
             };
             match online.await {
-                Err(e) if e.kind() == "offline" => {
+                Err(e) if e.is_offline() => {
                     let mut page = sync::stored_page(&store, &query).await?;
-                    page.as_of_ms = Some(page.as_of_ms.unwrap_or_default());
+                    page.offline = true;
                     Ok(page)
                 }
                 other => other,
@@ -111,7 +122,7 @@ impl App {
                 sync::labels(&self.gmail(account_id)?, &tokens, &store).await
             };
             match online.await {
-                Err(e) if e.kind() == "offline" => {
+                Err(e) if e.is_offline() => {
                     let kept = store.call(|c| store::labels_all(c)).await?;
                     if kept.is_empty() { Err(e) } else { Ok(kept) }
                 }
@@ -137,6 +148,33 @@ impl App {
                 .store(account_id)
                 .call(|c| store::labels_all(c))
                 .await?)
+        })
+    }
+
+    /// Each signed-in account's inbox unread count, as stored (no network), in the
+    /// accounts' order: the tray's title and the window's All inboxes add them up. An
+    /// account with nothing stored yet counts 0.
+    pub fn inbox_unread(&self) -> BoxFuture<'_, Vec<InboxUnread>> {
+        Box::pin(async move {
+            let mut counts = Vec::new();
+            for account in self.accounts().await.unwrap_or_default() {
+                if account.state != crate::auth::AccountState::SignedIn {
+                    continue;
+                }
+                let unread = self
+                    .stored_labels(&account.id)
+                    .await
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|l| l.id == "INBOX")
+                    .and_then(|l| l.unread)
+                    .unwrap_or(0);
+                counts.push(InboxUnread {
+                    account_id: account.id,
+                    unread,
+                });
+            }
+            counts
         })
     }
 

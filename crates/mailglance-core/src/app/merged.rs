@@ -10,19 +10,24 @@
 //! One account's trouble does not hide the others: an account Gmail cannot be reached for
 //! shows what its store holds (and says since when), and one whose list fails otherwise
 //! (its sign-in ended, say) is left out of the merge with why ([`MergedAccount::problem`]).
-//! Only when every account fails does the merge fail. The merge itself is pure
-//! ([`merge`]), so it is tested without a network.
+//! Only when every account fails does the merge fail. Every account is asked at once (at
+//! most [`CONCURRENT`] at a time), their answers kept in the accounts' order. The merge
+//! itself is pure ([`merge`]), so it is tested without a network.
 
 use std::collections::BTreeMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use futures_util::{StreamExt, stream};
 use serde::{Deserialize, Serialize};
 
 use super::App;
 use crate::auth::{AccountState, AccountView};
 use crate::error::{Error, Result};
 use crate::gmail::{self, Page, PageQuery, Row};
+
+/// Accounts asked at the same time for one merged page.
+pub const CONCURRENT: usize = 4;
 
 /// Where each account's rows come from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,8 +86,9 @@ pub struct MergedAccount {
     pub account: String,
     /// The account's id.
     pub account_id: String,
-    /// Its rows came from the store because Gmail could not be reached: when the store
-    /// last heard from Gmail (epoch ms).
+    /// Its rows came from the store because Gmail could not be reached.
+    pub offline: bool,
+    /// When offline: when the store last heard from Gmail (epoch ms), if it ever did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of_ms: Option<i64>,
     /// It is left out of this merge, and why.
@@ -197,11 +203,8 @@ impl App {
             Some(t) => Some(decode(t).ok_or(gmail::Error::InvalidPageToken)?),
             None => None,
         };
-        let mut streams = Vec::new();
-        let mut accounts = Vec::new();
-        let mut failed = BTreeMap::new();
-        let mut first_error = None;
-        let (mut estimate, mut only_gmail) = (0u64, Vec::new());
+        // Which accounts take part, and where each one's list is.
+        let mut taking_part = Vec::new();
         for account in self.accounts().await? {
             if account.state != AccountState::SignedIn {
                 continue;
@@ -215,20 +218,41 @@ impl App {
                 },
                 None => Position::default(),
             };
-            let asked = PageQuery {
-                page_token: position.token.clone(),
-                max_results: max as u32,
-                ..query.clone()
-            };
-            let page = match source {
-                Source::Gmail => self.list_page(&account.id, asked).await,
-                Source::Stored => self.stored_page(&account.id, asked).await,
-                Source::Here => self.search_here(&account.id, asked).await,
-            };
+            taking_part.push((account, position));
+        }
+        // Every account is asked at once (at most CONCURRENT at a time), in their order:
+        // a refresh of three accounts waits one round trip, not three.
+        let pages: Vec<_> = stream::iter(taking_part)
+            .map(|(account, position)| {
+                let asked = PageQuery {
+                    page_token: position.token.clone(),
+                    max_results: max as u32,
+                    ..query.clone()
+                };
+                async move {
+                    let page = match source {
+                        Source::Gmail => self.list_page(&account.id, asked).await,
+                        Source::Stored => self.stored_page(&account.id, asked).await,
+                        Source::Here => self.search_here(&account.id, asked).await,
+                    };
+                    (account, position, page)
+                }
+            })
+            .buffered(CONCURRENT)
+            .collect()
+            .await;
+
+        let mut streams = Vec::new();
+        let mut accounts = Vec::new();
+        let mut failed = BTreeMap::new();
+        let mut first_error = None;
+        let (mut estimate, mut only_gmail) = (0u64, Vec::new());
+        for (account, position, page) in pages {
             let mut view = MergedAccount {
                 account: account.email.clone(),
                 account_id: account.id.clone(),
                 as_of_ms: None,
+                offline: false,
                 problem: None,
             };
             match page {
@@ -237,9 +261,11 @@ impl App {
                     next_page_token,
                     result_size_estimate,
                     as_of_ms,
+                    offline,
                     only_gmail: only,
                 }) => {
-                    view.as_of_ms = as_of_ms.filter(|_| source == Source::Gmail);
+                    view.offline = offline && source == Source::Gmail;
+                    view.as_of_ms = as_of_ms.filter(|_| view.offline);
                     estimate += result_size_estimate;
                     only_gmail.extend(only);
                     streams.push(Stream {
@@ -250,7 +276,7 @@ impl App {
                     });
                 }
                 // The query or the merge's own token is wrong for every account alike.
-                Err(e) if matches!(e.kind(), "invalid_page_token" | "search_invalid") => {
+                Err(e @ (Error::Gmail(gmail::Error::InvalidPageToken) | Error::Search(_))) => {
                     return Err(e);
                 }
                 Err(e) => {

@@ -28,7 +28,7 @@ mod startup;
 mod tokens;
 
 use crate::store::{self, Store};
-pub use mail::gmail_web_url;
+pub use mail::{InboxUnread, gmail_web_url};
 pub use merged::{MergedAccount, MergedPage, MergedRow, Source};
 pub use startup::{ClientFileStatus, Startup};
 use tokens::AccountTokens;
@@ -57,7 +57,7 @@ pub struct App {
     /// One sync at a time per account in this process (`sync_lock` adds the others).
     syncs: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Sentences for the person about the stores (set aside, not writable).
-    notices: Mutex<Vec<String>>,
+    notices: Mutex<Vec<store::Notice>>,
     /// Another retry policy than Google's guide (tests).
     retry: Option<RetryPolicy>,
 }
@@ -195,7 +195,7 @@ impl App {
     }
 
     /// What the person should be told about the stores since the last call, once each.
-    pub fn take_notices(&self) -> Vec<String> {
+    pub fn take_notices(&self) -> Vec<store::Notice> {
         let mut notices =
             std::mem::take(&mut *self.notices.lock().unwrap_or_else(PoisonError::into_inner));
         let stores = self.stores.lock().unwrap_or_else(PoisonError::into_inner);
@@ -211,7 +211,7 @@ impl App {
         match std::fs::remove_dir_all(&folder) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::Store(store::Error::Sql {
+            Err(e) => Err(Error::Store(store::Error::Remove {
                 path: folder,
                 detail: e.to_string(),
             })),

@@ -50,9 +50,11 @@ pub struct Page {
     pub next_page_token: Option<String>,
     /// Gmail's estimate of all matches.
     pub result_size_estimate: u64,
-    /// When the page came from the store because Gmail could not be reached: when its
-    /// list was last fetched (epoch ms). `None` for a page fresh from Gmail.
+    /// For a page from the store: when the store last heard from Gmail (epoch ms), if it
+    /// ever did. `None` for a page fresh from Gmail.
     pub as_of_ms: Option<i64>,
+    /// Whether the page came from the store because Gmail could not be reached.
+    pub offline: bool,
     /// For a search answered by Gmail: the ids of the rows that search on this computer
     /// does not find (Gmail searches bodies and mail never stored here).
     #[serde(skip_serializing_if = "Vec::is_empty")]

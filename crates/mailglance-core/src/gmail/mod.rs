@@ -88,6 +88,13 @@ pub enum Error {
         /// What was wrong.
         detail: String,
     },
+    /// What was given as a message id is not one (ids are letters and digits): refused
+    /// before any call.
+    #[error("{id:?} is not a Gmail message id")]
+    InvalidMessageId {
+        /// What was given.
+        id: String,
+    },
     /// 400 "Invalid pageToken": the cursor is no longer (or never was) valid; the caller
     /// starts again from the first page.
     #[error("The place in this list has expired: Mailglance will start again from the top")]

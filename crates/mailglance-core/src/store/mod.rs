@@ -58,6 +58,14 @@ pub enum Error {
         /// SQLite's word for it.
         detail: String,
     },
+    /// The stored mail could not be deleted (its folder cannot be written).
+    #[error("the mail stored on this computer ({path}) could not be deleted: {detail}")]
+    Remove {
+        /// The folder or file.
+        path: PathBuf,
+        /// The system's word for it.
+        detail: String,
+    },
     /// The blocking thread that ran the call went away.
     #[error("the store's worker stopped: {detail}")]
     Worker {
@@ -75,7 +83,7 @@ pub struct Store {
     conn: Arc<Mutex<Connection>>,
     path: PathBuf,
     /// Set once when the disk stopped taking writes and the store moved to memory.
-    notice: Arc<Mutex<Option<String>>>,
+    notice: Arc<Mutex<Option<Notice>>>,
 }
 
 /// A store just opened, and what the person should be told about it.
@@ -84,7 +92,7 @@ pub struct Opened {
     /// The store.
     pub store: Store,
     /// One sentence when the file was set aside or cannot be written.
-    pub notice: Option<String>,
+    pub notice: Option<Notice>,
 }
 
 /// The folder the stores live in.
@@ -115,16 +123,10 @@ impl Store {
             Err(Problem::Unusable(why)) => {
                 let aside = set_aside(&path);
                 tracing::warn!(path = %path.display(), "store set aside: {why}");
-                let notice = match &aside {
-                    Some(a) => format!(
-                        "The mail stored on this computer could not be read ({why}), so it was \
-                         moved to {} and will be fetched from Gmail again.",
-                        a.display()
-                    ),
-                    None => format!(
-                        "The mail stored on this computer could not be read ({why}); it will \
-                         be fetched from Gmail again."
-                    ),
+                let why = why.to_string();
+                let notice = match aside {
+                    Some(path) => Notice::SetAside { why, path },
+                    None => Notice::Unreadable { why },
                 };
                 match open_file(&path) {
                     Ok(store) => Opened {
@@ -134,10 +136,7 @@ impl Store {
                     Err(e) => in_memory(&path, e.to_string()),
                 }
             }
-            Err(Problem::Io(why)) => {
-                let why = reason(&path, why);
-                in_memory(&path, why)
-            }
+            Err(Problem::Io(why)) => in_memory(&path, why),
         }
     }
 
@@ -155,7 +154,7 @@ impl Store {
     }
 
     /// The sentence for the person, once, if the disk stopped taking this store's writes.
-    pub fn take_notice(&self) -> Option<String> {
+    pub fn take_notice(&self) -> Option<Notice> {
         self.notice
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -182,9 +181,10 @@ impl Store {
             match f(&mut conn) {
                 Err(e) if disk_refused(&e) => {
                     tracing::warn!(path = %path.display(), "mail cannot be stored any more: {e}");
+                    let e = e.to_string();
                     *conn = memory_connection();
                     *notice.lock().unwrap_or_else(PoisonError::into_inner) =
-                        Some(unstorable(&reason(&path, e.to_string())));
+                        Some(unstorable(&path, e));
                     f(&mut conn)
                 }
                 done => done,
@@ -235,31 +235,123 @@ fn in_memory(path: &Path, why: String) -> Opened {
     tracing::warn!(path = %path.display(), "mail cannot be stored on disk: {why}");
     Opened {
         store: Store::memory(),
-        notice: Some(unstorable(&why)),
+        notice: Some(unstorable(path, why)),
     }
 }
 
-fn unstorable(why: &str) -> String {
-    format!(
-        "Mail could not be stored on this computer ({why}): Mailglance works from Gmail \
-         until it can."
-    )
+/// Mail cannot be stored: the disk is full, or SQLite's words for why not.
+fn unstorable(path: &Path, sqlite_says: String) -> Notice {
+    if disk_full(path) {
+        Notice::DiskFull
+    } else {
+        Notice::NotWritable { why: sqlite_says }
+    }
 }
 
-/// Why the disk refused, in plain words when it is full ("disk I/O error" is all SQLite
-/// says when it cannot grow its shared-memory file), else SQLite's words.
-fn reason(path: &Path, sqlite_says: String) -> String {
+/// Whether the store's disk is full ("disk I/O error" is all SQLite says when it cannot
+/// grow its shared-memory file).
+fn disk_full(path: &Path) -> bool {
     #[cfg(unix)]
     {
         let dir = path.parent().unwrap_or(path);
-        if let Ok(fs) = rustix::fs::statvfs(dir)
-            && fs.f_bavail.saturating_mul(fs.f_frsize) < 64 * 1024
-        {
-            return "the disk is full".into();
+        if let Ok(fs) = rustix::fs::statvfs(dir) {
+            return fs.f_bavail.saturating_mul(fs.f_frsize) < 64 * 1024;
         }
     }
     let _ = path;
-    sqlite_says
+    false
+}
+
+/// What the person should be told about a store, as a kind and its values: the window
+/// words it in the person's language (`notice.<kind>`); `Display` is the command line's
+/// sentence. Serialised as `{"kind": "...", "values": {...}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The file could not be read; it was moved aside and is fetched again.
+    SetAside {
+        /// Why it could not be read.
+        why: String,
+        /// Where it was moved.
+        path: PathBuf,
+    },
+    /// The file could not be read, nor moved aside; it is fetched again.
+    Unreadable {
+        /// Why.
+        why: String,
+    },
+    /// The disk is full: mail is kept in memory only.
+    DiskFull,
+    /// The disk refuses writes for another reason: mail is kept in memory only.
+    NotWritable {
+        /// SQLite's words.
+        why: String,
+    },
+}
+
+impl Notice {
+    /// Every kind a notice can have (the window has a text for each).
+    pub const KINDS: &[&str] = &[
+        "store_set_aside",
+        "store_unreadable",
+        "store_disk_full",
+        "store_not_writable",
+    ];
+
+    /// The stable name the window words.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Notice::SetAside { .. } => "store_set_aside",
+            Notice::Unreadable { .. } => "store_unreadable",
+            Notice::DiskFull => "store_disk_full",
+            Notice::NotWritable { .. } => "store_not_writable",
+        }
+    }
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::SetAside { why, path } => write!(
+                f,
+                "The mail stored on this computer could not be read ({why}), so it was moved \
+                 to {} and will be fetched from Gmail again.",
+                path.display()
+            ),
+            Notice::Unreadable { why } => write!(
+                f,
+                "The mail stored on this computer could not be read ({why}); it will be \
+                 fetched from Gmail again."
+            ),
+            Notice::DiskFull => f.write_str(
+                "Mail could not be stored on this computer (the disk is full): Mailglance \
+                 works from Gmail until it can.",
+            ),
+            Notice::NotWritable { why } => write!(
+                f,
+                "Mail could not be stored on this computer ({why}): Mailglance works from \
+                 Gmail until it can."
+            ),
+        }
+    }
+}
+
+impl serde::Serialize for Notice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let values = match self {
+            Notice::SetAside { why, path } => {
+                serde_json::json!({"why": why, "path": path.display().to_string()})
+            }
+            Notice::Unreadable { why } | Notice::NotWritable { why } => {
+                serde_json::json!({ "why": why })
+            }
+            Notice::DiskFull => serde_json::json!({}),
+        };
+        let mut st = s.serialize_struct("Notice", 2)?;
+        st.serialize_field("kind", self.kind())?;
+        st.serialize_field("values", &values)?;
+        st.end()
+    }
 }
 
 /// An empty store in memory, its schema applied.

@@ -114,6 +114,7 @@ where
         next_page_token: list.next_page_token.clone().filter(|t| !t.is_empty()),
         result_size_estimate: list.result_size_estimate,
         as_of_ms: None,
+        offline: false,
         only_gmail: Vec::new(),
     };
     if query.page_token.is_none() {

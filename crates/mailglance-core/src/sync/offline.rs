@@ -73,6 +73,7 @@ async fn from_store(store: &Store, query: &PageQuery, use_kept: bool) -> Result<
                     next_page_token: None,
                     result_size_estimate: 0,
                     as_of_ms: synced,
+                    offline: false,
                     only_gmail: Vec::new(),
                 });
             };
@@ -101,6 +102,7 @@ async fn from_store(store: &Store, query: &PageQuery, use_kept: bool) -> Result<
                 rows,
                 next_page_token: next,
                 as_of_ms: synced.or(fetched),
+                offline: false,
                 only_gmail: Vec::new(),
             })
         })

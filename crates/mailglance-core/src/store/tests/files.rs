@@ -15,6 +15,8 @@ fn a_corrupt_store_is_set_aside_with_a_sentence_and_rebuilt() {
     .unwrap();
     let Opened { store, notice } = Store::open(dir.path(), "77");
     let notice = notice.expect("the person is told");
+    assert_eq!(notice.kind(), "store_set_aside");
+    let notice = notice.to_string();
     assert!(notice.contains("could not be read"), "{notice}");
     assert!(notice.contains(".corrupt-"), "{notice}");
     // The new store works, on disk.
@@ -39,7 +41,7 @@ fn a_store_from_a_newer_version_is_set_aside_not_downgraded() {
             .unwrap();
     }
     let Opened { store, notice } = Store::open(dir.path(), "9");
-    assert!(notice.unwrap().contains("newer Mailglance"));
+    assert!(notice.unwrap().to_string().contains("newer Mailglance"));
     assert!(get(&store, "a").is_none(), "a fresh store");
 }
 
@@ -79,7 +81,9 @@ fn a_folder_that_cannot_be_written_leaves_a_working_store_in_memory_and_a_note()
     // A file where the stores' folder should be: nothing can be created there.
     std::fs::write(folder(dir.path()), b"").unwrap();
     let Opened { store, notice } = Store::open(dir.path(), "1");
-    assert!(notice.unwrap().contains("could not be stored"));
+    let notice = notice.unwrap();
+    assert_eq!(notice.kind(), "store_not_writable");
+    assert!(notice.to_string().contains("could not be stored"));
     put(&store, &[message("a", 1, &["INBOX"])]);
     assert!(get(&store, "a").is_some());
 }
@@ -121,9 +125,14 @@ async fn a_disk_that_fills_up_moves_the_store_to_memory_with_one_note_and_keeps_
         .await;
     assert!(written.is_ok(), "{written:?}");
     let notice = store.take_notice().expect("one sentence for the person");
+    // The disk is full (said so) or SQLite says it is (its words kept).
+    let said = notice.to_string();
     assert!(
-        notice.starts_with("Mail could not be stored on this computer (database or disk is full)"),
-        "{notice}"
+        notice == Notice::DiskFull
+            || said.starts_with(
+                "Mail could not be stored on this computer (database or disk is full)"
+            ),
+        "{said}"
     );
     assert!(store.take_notice().is_none(), "said once");
     // The app goes on from memory; the file keeps what it had.
