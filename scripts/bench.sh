@@ -15,7 +15,9 @@
 #  6. search on this computer over 50,000 messages: ten queries' median and p95, the
 #     LIKE scan it replaced as the baseline, and the store's size;
 #  7. the first page of All inboxes from the stores of 3 accounts x 10,000 messages,
-#     one account's first page as the baseline, and the stores' size.
+#     one account's first page as the baseline, and the stores' size;
+#  8. for each L: a refresh of All inboxes with 3 accounts (every account asked at once),
+#     the same pages asked one after another as the baseline.
 #
 #   scripts/bench.sh [L_ms ...]
 set -euo pipefail
@@ -26,7 +28,7 @@ scripts/setup.sh test
 scripts/setup.sh dev   # the Tauri CLI, to build the release app with its page embedded
 echo "== release builds (the first takes several minutes)"
 cargo build -q --release --locked -p mailglance-core --example list_speed --example local_first \
-  --example search_speed --example all_inboxes
+  --example search_speed --example all_inboxes --example merged_refresh
 npx --no-install tauri build --no-bundle --ci >/dev/null
 cargo build -q --locked -p mailglance-standin
 export MAILGLANCE_E2E_BINARY="$PWD/target/release/mailglance"
@@ -36,6 +38,8 @@ for latency in "${latencies[@]}"; do
   scripts/test-session.sh target/release/examples/list_speed "$latency" "$runs"
   echo "== L = $latency ms: local first (quota, pacing, store size)"
   scripts/test-session.sh target/release/examples/local_first "$latency" 6
+  echo "== L = $latency ms: a refresh of All inboxes with 3 accounts"
+  scripts/test-session.sh target/release/examples/merged_refresh "$latency" "$runs"
   echo "== L = $latency ms: the window, process start to first rows"
   MAILGLANCE_BENCH_LATENCY_MS="$latency" scripts/test-session.sh \
     cargo test -q --locked -p mailglance-e2e --test startup -- --ignored --nocapture

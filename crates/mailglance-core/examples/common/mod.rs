@@ -1,5 +1,5 @@
 //! What the benchmarks that sign in share: an app over throwaway folders pointed at the
-//! stand-in, a keychain service of their own, and one sign-in as the big demo account.
+//! stand-in, a keychain service of their own, and sign-ins as the demo accounts.
 
 use std::sync::Arc;
 
@@ -51,11 +51,17 @@ impl Bench {
 
     /// Signs in as the big demo account: the scripted person approves on the consent page.
     pub async fn sign_in(&self, app: &App) -> AccountView {
+        self.sign_in_as(app, BIG_ACCOUNT).await
+    }
+
+    /// Signs in as `email`, one of the stand-in's accounts.
+    pub async fn sign_in_as(&self, app: &App, email: &str) -> AccountView {
         let started = app.start_sign_in(None).await.expect("sign-in starts");
         let url = started.url.clone();
+        let email = email.to_owned();
         tokio::spawn(async move {
             let options = BrowseOptions {
-                account: Some(BIG_ACCOUNT.into()),
+                account: Some(email),
                 follow_redirect: true,
                 ..BrowseOptions::default()
             };
