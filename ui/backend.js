@@ -1,6 +1,7 @@
 // The only door to the Rust side: the app's own commands, nothing else.
-// Errors arrive as {kind, message} (and `email` for "sign in again"); see
-// src-tauri/src/error.rs. Nothing that comes back holds a token.
+// Errors arrive as {kind, message} (and `email` for "sign in again", `seconds` for a
+// quota wait); the kinds are listed in crates/mailglance-core/src/error.rs (`KINDS`),
+// each worded in ui/locales/. Nothing that comes back holds a token.
 
 function invoke(command, args) {
   const tauri = window.__TAURI__;
@@ -26,8 +27,10 @@ export const cancelSignIn = () => invoke('cancel_sign_in');
 export const signOut = (accountId) => invoke('sign_out', { accountId });
 /** The account's labels: [{id, name, kind, unread, total}]. */
 export const labels = (accountId) => invoke('labels', { accountId });
-/** One page of the list: {rows, nextPageToken, resultSizeEstimate, asOfMs, onlyGmail?}
- * (onlyGmail: for a search, the rows search on this computer does not find). */
+/** One page of the list: {rows, nextPageToken, resultSizeEstimate, offline, asOfMs,
+ * onlyGmail?}: `offline` when it came from the store because Gmail could not be reached,
+ * `asOfMs` when the store last heard from Gmail (null if never); onlyGmail: for a search,
+ * the rows search on this computer does not find. */
 export const listPage = (accountId, query) => invoke('list_page', { accountId, query });
 /** Opens the message in Gmail in the system browser. */
 export const openMessage = (accountId, messageId) => invoke('open_message', { accountId, messageId });
@@ -37,7 +40,8 @@ export const storedPage = (accountId, query) => invoke('stored_page', { accountI
 export const searchHere = (accountId, query) => invoke('search_here', { accountId, query });
 /** A page of All inboxes, every account's list merged by date, from `source` ('gmail',
  * 'stored' or 'here'): {rows (each with account, accountId), nextPageToken,
- * resultSizeEstimate, accounts: [{account, accountId, asOfMs?, problem?}], onlyGmail?}. */
+ * resultSizeEstimate, accounts: [{account, accountId, offline, asOfMs?, problem?}],
+ * onlyGmail?}. */
 export const mergedPage = (query, source) => invoke('merged_page', { query, source });
 /** The labels as stored on this computer (no network). */
 export const storedLabels = (accountId) => invoke('stored_labels', { accountId });
@@ -45,7 +49,8 @@ export const storedLabels = (accountId) => invoke('stored_labels', { accountId }
 export const sync = (accountId) => invoke('sync', { accountId });
 /** Deletes the mail stored on this computer; the sign-ins stay. */
 export const forgetStoredMail = () => invoke('forget_stored_mail');
-/** Sentences about the stored mail the person should read. */
+/** What the person should read about the stored mail: [{kind, values}], worded by the
+ * window as `notice.<kind>` (an older backend sends sentences). */
 export const notices = () => invoke('notices');
 /** Whether each account's new mail is announced: [{accountId, email, on}]. */
 export const notificationSettings = () => invoke('notification_settings');
@@ -55,10 +60,15 @@ export const traySettings = () => invoke('tray_settings');
 export const setKeepInTray = (on) => invoke('set_keep_in_tray', { on });
 /** Turns announcing an account's new mail on or off. */
 export const setNotifications = (accountId, on) => invoke('set_notifications', { accountId, on });
+/** The words the app shows outside the window, in the window's language: {trayOpen,
+ * trayCheckNow, trayQuit, newMessages ({count} and {email} filled in), noSubject,
+ * notificationOpen}. */
+export const setTexts = (texts) => invoke('set_texts', { texts });
 
 /** Calls `handler(payload)` for each of the app's own events: `synced` after a
  * background check ({accountId, changed}), `open-message` when a notification is
- * clicked ({accountId, id}). */
+ * clicked ({accountId, id}), `quota-wait` while Gmail's quota holds calls
+ * ([{accountId, untilMs}]). */
 export function onEvent(name, handler) {
   const tauri = window.__TAURI__;
   if (tauri?.event) tauri.event.listen(name, (e) => handler(e.payload));

@@ -46,6 +46,8 @@ export class View {
     this.notifyPanel = $('notify-panel');
     this.notifyAccounts = $('notify-accounts');
     $('notify-close').addEventListener('click', () => this.notifyPanel.close());
+    // Closed by Done or Esc: the focus goes back where the panel was opened from.
+    this.notifyPanel.addEventListener('close', () => this.restoreFocus());
     this.listBox = $('list');
     this.loadMoreButton = $('load-more');
     this.banner = $('banner');
@@ -64,12 +66,14 @@ export class View {
     this.bannerClose.addEventListener('click', () => this.hideBanner());
     $('store-note-close').addEventListener('click', () => { this.storeNote.hidden = true; });
     this.accountButton.addEventListener('click', () => this.toggleMenu());
-    document.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && !this.accountMenu.hidden) {
-        this.toggleMenu(false);
-        this.accountButton.focus();
-      }
+    this.accountButton.addEventListener('keydown', (e) => this.menuButtonKey(e));
+    this.accountMenu.addEventListener('keydown', (e) => this.menuKey(e));
+    // A click anywhere else closes the menu.
+    document.addEventListener('click', (e) => {
+      if (!this.accountMenu.hidden && !e.target.closest('.account-menu')) this.toggleMenu(false);
     });
+    // Where the focus was when a panel opened, to go back to when it closes.
+    this.focusBefore = null;
   }
 
   /** The screen shown: 'welcome', 'waiting' or 'shell'. */
@@ -154,6 +158,51 @@ export class View {
     this.mailboxTitle.textContent = t('shell.signedInAs', { email: current.email });
     this.toggleMenu(false);
     this.show('shell');
+  }
+
+  /** The account menu's items, in order. */
+  menuItems() {
+    return [...this.accountMenu.querySelectorAll('[role^="menuitem"]')];
+  }
+
+  /** Arrow keys on the account button open the menu on its first (Down) or last (Up) item. */
+  menuButtonKey(e) {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    this.toggleMenu(true, e.key === 'ArrowUp' ? 'last' : 'first');
+  }
+
+  /**
+   * Keys in the open account menu: Down and Up move (round), Home and End go to the ends,
+   * Esc closes it and gives the focus back to its button, Tab closes it and the focus
+   * moves on from its button.
+   */
+  menuKey(e) {
+    const items = this.menuItems();
+    const at = items.indexOf(document.activeElement);
+    const go = (index) => {
+      e.preventDefault();
+      items[(index + items.length) % items.length]?.focus();
+    };
+    switch (e.key) {
+      case 'ArrowDown': return go(at + 1);
+      case 'ArrowUp': return go(at < 0 ? items.length - 1 : at - 1);
+      case 'Home': return go(0);
+      case 'End': return go(items.length - 1);
+      case 'Escape':
+        e.preventDefault();
+        e.stopPropagation();
+        this.toggleMenu(false);
+        this.accountButton.focus();
+        return undefined;
+      case 'Tab':
+        // The browser moves the focus on from the button, forwards or back.
+        this.toggleMenu(false);
+        this.accountButton.focus();
+        return undefined;
+      default:
+        return undefined;
+    }
   }
 
   /**
@@ -278,15 +327,18 @@ export class View {
   /** The list after a refresh, scrolled where it was: rows changed in place. */
   renderRowsInPlace(rows, selected) { this.list.renderRowsInPlace(rows, selected); }
 
-  /** "Updated 10:42", or "Offline: mail as of 10:42" (`offline`), or nothing. */
+  /**
+   * "Updated 10:42"; offline, "Offline: mail as of 10:42", or "Offline: Google cannot be
+   * reached" when the mail was never heard from Gmail (`ms` null); else nothing.
+   */
   renderStatus(ms, { offline = false } = {}) {
+    this.listStatus.classList.toggle('offline', offline);
     if (!ms) {
-      this.listStatus.textContent = '';
+      this.listStatus.textContent = offline ? t('list.offline') : '';
       return;
     }
     const time = new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit' }).format(new Date(ms));
     this.listStatus.textContent = t(offline ? 'list.offlineSince' : 'list.updated', { time });
-    this.listStatus.classList.toggle('offline', offline);
   }
 
   /** "Waiting for Gmail's quota (23 s)", or nothing when `seconds` is 0. */
@@ -309,9 +361,6 @@ export class View {
     const count = unread ? ` (${new Intl.NumberFormat(lang).format(unread)})` : '';
     document.title = `${inbox}${count} – Mailglance`;
   }
-
-  /** Whether the window is in front (the person is looking at it). */
-  isInFront() { return document.visibilityState === 'visible' && document.hasFocus(); }
 
   /** The list with the next page's rows added below, where it is scrolled to. */
   renderMoreRows(rows, selected) { this.list.renderMoreRows(rows, selected); }
@@ -341,10 +390,25 @@ export class View {
   /** Moves the focus to the search box. */
   focusSearch() { this.search.focus(); }
 
-  toggleMenu(open = this.accountMenu.hidden) {
+  /** Opens or closes the account menu; opened, the focus goes to its `focus` item
+   * ('first' or 'last'). Its items are not tab stops: the arrow keys move between them. */
+  toggleMenu(open = this.accountMenu.hidden, focus = 'first') {
     this.accountMenu.hidden = !open;
     this.accountButton.setAttribute('aria-expanded', String(open));
-    if (open) this.accountMenu.querySelector('button')?.focus();
+    if (!open) return;
+    const items = this.menuItems();
+    for (const item of items) item.tabIndex = -1;
+    (focus === 'last' ? items.at(-1) : items[0])?.focus();
+  }
+
+  /** Gives the focus back to where it was when a panel opened (the account button when
+   * that was an item of the menu, now closed). */
+  restoreFocus() {
+    const before = this.focusBefore;
+    this.focusBefore = null;
+    const target = !before || !before.isConnected || before.closest('[hidden]') || before === document.body
+      ? this.accountButton : before;
+    target.focus();
   }
 
   /**
@@ -422,12 +486,19 @@ export class View {
         return li;
       }),
     );
-    if (!this.notifyPanel.open) this.notifyPanel.showModal();
+    if (!this.notifyPanel.open) {
+      this.focusBefore = this.focusBefore ?? document.activeElement;
+      this.notifyPanel.showModal();
+      // The first box has the focus, not the panel itself (which is no tab stop).
+      (this.notifyAccounts.querySelector('input') ?? $('notify-close')).focus();
+    }
   }
 
   /** `handler()` when "Notifications…" is chosen in the account menu. */
   onNotificationSettings(handler) {
     $('notify-settings').addEventListener('click', () => {
+      // Opened from the menu: closed, the focus goes back to the menu's button.
+      this.focusBefore = this.accountButton;
       this.toggleMenu(false);
       handler();
     });
@@ -499,7 +570,8 @@ export class View {
    */
   onKey(handler) {
     document.addEventListener('keydown', (e) => {
-      if (this.screen !== 'shell' || e.ctrlKey || e.metaKey || e.altKey) return;
+      // Keys in the Notifications panel are the panel's (Esc closes it).
+      if (this.screen !== 'shell' || e.ctrlKey || e.metaKey || e.altKey || e.target.closest('dialog')) return;
       if (e.key === 'Escape' && (e.target === this.search || this.query)) {
         if (this.search.value || this.query) handler('clear');
         this.search.blur();
