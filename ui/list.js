@@ -2,6 +2,10 @@
 // stays small with thousands of messages loaded. Text from the mailbox goes in with
 // textContent only. Owns the list's DOM; draws what the controller gives it and
 // reports what the person does.
+//
+// `#list-scroll` scrolls; in it, the listbox `#list` (whose height is every row's) and,
+// after its last row, "Load more": in the flow, so it never covers a row. The listbox's
+// `aria-activedescendant` names the chosen row while that row is drawn, else nothing.
 import { t, lang } from './i18n.js';
 
 const ROW_HEIGHT = 68;
@@ -35,7 +39,8 @@ export function rowId(row) {
 export class MessageList {
   constructor(root) {
     this.root = root;
-    this.viewport = root.querySelector('#list');
+    this.viewport = root.querySelector('#list-scroll');
+    this.box = root.querySelector('#list');
     this.spacer = root.querySelector('#list-spacer');
     this.moreButton = root.querySelector('#load-more');
     this.empty = root.querySelector('#list-empty');
@@ -86,8 +91,6 @@ export class MessageList {
     this.rows = rows;
     this.selected = selected;
     this.paint();
-    const row = this.rows[selected];
-    if (row) this.viewport.setAttribute('aria-activedescendant', rowId(row));
   }
 
   /** The names the rows' label chips show: [{id, name}]. */
@@ -130,8 +133,6 @@ export class MessageList {
       }
     }
     this.paint();
-    const row = this.rows[index];
-    if (row) this.viewport.setAttribute('aria-activedescendant', rowId(row));
   }
 
   /** Draws the rows in view, reusing a small pool of elements. */
@@ -150,11 +151,19 @@ export class MessageList {
       const index = first + i;
       if (i >= needed) {
         el.hidden = true;
+        // A spare element keeps no row's id: ids stay unique, and the listbox never
+        // points at a row that is not shown.
+        el.removeAttribute('id');
         return;
       }
       el.hidden = false;
       this.fill(el, this.rows[index], index);
     });
+    // The chosen row, when drawn, is the listbox's active one; otherwise none.
+    const chosen = this.rows[this.selected];
+    const drawn = chosen && this.selected >= first && this.selected < last;
+    if (drawn) this.box.setAttribute('aria-activedescendant', rowId(chosen));
+    else this.box.removeAttribute('aria-activedescendant');
     // Near the end: ask for the next page (infinite scroll).
     if (this.hasMore && !this.isLoading && last >= this.rows.length - 5 && this.rows.length) {
       this.onNeedMoreHandler();

@@ -115,7 +115,7 @@ pub fn home_recording_gmail(standin: &mailglance_standin::StandIn) -> tempfile::
 }
 
 /// The Gmail addresses a [`home_recording_gmail`] browser was asked to open, in order,
-/// once there are `count` of them (waiting up to 10 s; fewer if they never came).
+/// once there are `count` of them; panics if they do not come within 10 s.
 pub async fn opened_in_gmail(home: &Path, count: usize) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -124,9 +124,13 @@ pub async fn opened_in_gmail(home: &Path, count: usize) -> Vec<String> {
             .lines()
             .map(str::to_owned)
             .collect();
-        if opened.len() >= count || Instant::now() > deadline {
+        if opened.len() >= count {
             return opened;
         }
+        assert!(
+            Instant::now() < deadline,
+            "{count} addresses opened in Gmail expected within 10 s, got {opened:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -415,29 +419,46 @@ impl App {
         }
     }
 
-    /// Polls `script` (a function body returning a boolean) for up to 5 s; whether it
-    /// came true.
-    pub async fn wait_until(&self, script: &str) -> bool {
-        for _ in 0..50 {
-            if self.client.execute(script, vec![]).await.unwrap() == serde_json::json!(true) {
-                return true;
+    /// The one wait for what the page shows: polls `script` (a function body returning a
+    /// boolean) until it returns true, and panics naming `what` (and the page's last
+    /// answer) if it has not within 30 s.
+    pub async fn eventually(&self, what: &str, script: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let answer = self.client.execute(script, vec![]).await;
+            if matches!(&answer, Ok(v) if *v == serde_json::json!(true)) {
+                return;
             }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: not within 30 s (the page said {answer:?})"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        false
     }
 
-    /// Waits up to 5 s for the window's title to be `want`; the title then.
-    pub async fn wait_title(&self, want: &str) -> String {
-        let mut title = String::new();
-        for _ in 0..50 {
-            title = self.client.title().await.unwrap();
+    /// Waits for the window's title to be `want`; panics with the title it has if it is
+    /// not within 30 s.
+    pub async fn wait_title(&self, want: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let title = self.client.title().await.unwrap();
             if title == want {
-                break;
+                return;
             }
+            assert!(
+                Instant::now() < deadline,
+                "the title is {title:?}, not {want:?}, after 30 s"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        title
+    }
+
+    /// Runs `script` (a function body) in the window and returns its answer.
+    pub async fn js<T: serde::de::DeserializeOwned>(&self, script: &str) -> T {
+        let value = self.client.execute(script, vec![]).await.unwrap();
+        serde_json::from_value(value.clone())
+            .unwrap_or_else(|e| panic!("{script} answered {value}: {e}"))
     }
 
     /// Puts the focus on the message list without clicking a row (a click chooses the row
@@ -455,7 +476,7 @@ impl App {
     pub async fn scroll_list_to_end(&self) {
         self.client
             .execute(
-                "const l = document.getElementById('list'); l.scrollTop = l.scrollHeight;",
+                "const l = document.getElementById('list-scroll'); l.scrollTop = l.scrollHeight;",
                 vec![],
             )
             .await

@@ -64,8 +64,12 @@ async fn searching_is_unread_shows_only_unread_mail_and_esc_clears_it() {
         .send_keys(&char::from(Key::Enter).to_string())
         .await
         .unwrap();
-    app.wait_text_containing("#list-count", "of about").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.eventually(
+        "Gmail's answer to is:unread is shown",
+        "return document.getElementById('list-source').dataset.source === 'gmail' \
+           && document.getElementById('list-loading').hidden;",
+    )
+    .await;
     let unread = count_text(&app).await;
     assert_ne!(all, unread);
     for row in app
@@ -113,12 +117,7 @@ async fn a_right_to_left_override_stays_in_its_field_and_cannot_disguise_the_sen
     // Polled with a script: WebKitWebDriver's element text of the list never showed
     // this row (its innerText did), so the row is looked for by id.
     let shown = format!("return document.getElementById('row-{id}') !== null;");
-    for _ in 0..300 {
-        if app.client.execute(&shown, vec![]).await.unwrap() == serde_json::json!(true) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    app.eventually("the new row is shown", &shown).await;
     let fields = app
         .client
         .execute(
@@ -158,14 +157,11 @@ async fn a_label_in_the_sidebar_filters_the_list() {
     app.click("#user-labels button[data-label-id='Label_4']")
         .await;
     // The count changes once the label's first page has arrived.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while count_text(&app).await == before {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the list did not change"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    app.eventually(
+        "the label's list replaces the inbox",
+        &format!("return document.getElementById('list-count').textContent !== {before:?};"),
+    )
+    .await;
     let rows = app
         .client
         .find_all(Locator::Css(".row:not([hidden])"))
@@ -289,22 +285,7 @@ async fn the_window_title_says_the_inbox_unread_count_and_follows_it() {
     };
     let title = |n: i32| format!("Inbox ({n}) – Mailglance");
     let before = unread(&standin);
-    let wait_title = |want: String| {
-        let app = &app;
-        async move {
-            for _ in 0..100 {
-                if app.client.title().await.unwrap() == want {
-                    return;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            panic!(
-                "the title never said {want:?}: {:?}",
-                app.client.title().await
-            );
-        }
-    };
-    wait_title(title(before)).await;
+    app.wait_title(&title(before)).await;
     // One read in Gmail: after a refresh the title says one fewer.
     let mailbox = standin.mailbox();
     let id = mailbox
@@ -321,7 +302,7 @@ async fn the_window_title_says_the_inbox_unread_count_and_follows_it() {
         .mark_read(BIG_ACCOUNT, &id)
         .unwrap();
     app.click("#refresh").await;
-    wait_title(title(before - 1)).await;
+    app.wait_title(&title(before - 1)).await;
     app.quit().await;
     standin.shutdown().await;
 }
@@ -422,35 +403,76 @@ async fn a_failed_refresh_keeps_the_sidebars_labels_and_counts_marked_as_not_cur
     standin.shutdown().await;
 }
 
+/// The rows drawn in view whose rectangle meets the "Load more" button's (an empty list
+/// when the button is hidden).
+async fn rows_under_load_more(app: &App) -> Vec<String> {
+    app.js("const button = document.getElementById('load-more'); \
+         if (button.offsetParent === null) return []; \
+         const b = button.getBoundingClientRect(); \
+         const l = document.getElementById('list-scroll').getBoundingClientRect(); \
+         const hits = []; \
+         for (const r of document.querySelectorAll('#list .row:not([hidden])')) { \
+           const o = r.getBoundingClientRect(); \
+           const top = Math.max(o.top, l.top), bottom = Math.min(o.bottom, l.bottom); \
+           if (bottom <= top) continue; \
+           if (b.top < bottom && b.bottom > top && b.left < o.right && b.right > o.left) \
+             hits.push(r.id); \
+         } \
+         return hits;")
+        .await
+}
+
 #[tokio::test]
 async fn the_load_more_button_never_covers_a_row() {
     let (standin, app) = signed_in(Launch::default()).await;
-    app.wait_visible("#load-more").await;
-    // Scrolled a little (not to the end, which would load the next page by itself).
+    app.wait_text_containing("#list-count", "50 of about").await;
+    // At the top, as launched (1280×800).
+    assert_eq!(
+        rows_under_load_more(&app).await,
+        Vec::<String>::new(),
+        "at the top"
+    );
+    // Scrolled a little.
     app.client
-        .execute("document.getElementById('list').scrollTop = 200;", vec![])
-        .await
-        .unwrap();
-    let overlap = app
-        .client
         .execute(
-            "const b = document.getElementById('load-more').getBoundingClientRect(); \
-             const l = document.getElementById('list').getBoundingClientRect(); \
-             const hits = []; \
-             for (const r of document.querySelectorAll('#list .row')) { \
-               const o = r.getBoundingClientRect(); \
-               const top = Math.max(o.top, l.top), bottom = Math.min(o.bottom, l.bottom); \
-               if (bottom <= top) continue; \
-               if (b.top < bottom && b.bottom > top && b.left < o.right && b.right > o.left) \
-                 hits.push(r.id); \
-             } \
-             return hits;",
+            "document.getElementById('list-scroll').scrollTop = 200;",
             vec![],
         )
         .await
         .unwrap();
-    assert_eq!(overlap, serde_json::json!([]), "rows under the button");
+    assert_eq!(
+        rows_under_load_more(&app).await,
+        Vec::<String>::new(),
+        "scrolled"
+    );
+    // At the end, where the button is: after the last row, in view. Gmail made slow, so
+    // the next page infinite scroll asks for there takes a while to come.
+    standin
+        .faults()
+        .set_latency(std::time::Duration::from_secs(5));
+    app.eventually(
+        "Load more is in view after the last row at the end of the list",
+        "const l = document.getElementById('list-scroll'); l.scrollTop = l.scrollHeight; \
+         const b = document.getElementById('load-more'); \
+         if (b.offsetParent === null) return false; \
+         const r = b.getBoundingClientRect(), view = l.getBoundingClientRect(); \
+         const box = document.getElementById('list').getBoundingClientRect(); \
+         const rows = [...document.querySelectorAll('#list .row:not([hidden])')]; \
+         const last = document.getElementById('list').querySelector('.row[aria-posinset=\"50\"]'); \
+         return rows.length > 0 && last !== null && !last.hidden \
+           && r.top >= box.bottom - 1 && r.top >= last.getBoundingClientRect().bottom - 1 \
+           && r.bottom <= view.bottom + 1;",
+    )
+    .await;
+    assert_eq!(
+        rows_under_load_more(&app).await,
+        Vec::<String>::new(),
+        "at the end"
+    );
     app.screenshot("load-more").await;
+    standin.faults().set_latency(std::time::Duration::ZERO);
+    app.wait_text_containing("#list-count", "100 of about")
+        .await;
     app.quit().await;
     standin.shutdown().await;
 }
@@ -466,15 +488,18 @@ async fn the_count_is_exact_once_the_last_page_is_loaded() {
         .await
         .unwrap();
     // The search fits on one page: no next page, so the count is the rows themselves.
-    let mut text = String::new();
-    for _ in 0..100 {
-        text = app.wait_text_containing("#list-count", "message").await;
-        if !text.contains("about") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    app.wait_hidden("#load-more").await;
+    app.eventually(
+        "the search's only page is shown",
+        "const c = document.getElementById('list-count').textContent; \
+         return c.includes('message') && !c.includes('about');",
+    )
+    .await;
+    let text = count_text(&app).await;
+    assert!(
+        app.js::<bool>("return document.getElementById('load-more').hidden")
+            .await,
+        "no Load more after the last page"
+    );
     let rows = app
         .client
         .execute(
@@ -585,17 +610,14 @@ async fn mail_read_in_gmail_turns_normal_and_new_mail_appears_on_top_after_a_ref
         .await
         .unwrap();
     assert_eq!(top, serde_json::json!("0"), "new mail on top");
-    for _ in 0..100 {
-        if row_is_unread(&app, &unread).await == Some(false) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(
-        row_is_unread(&app, &unread).await,
-        Some(false),
-        "read in Gmail: normal"
-    );
+    app.eventually(
+        "the message read in Gmail is shown as read",
+        &format!(
+            "const r = document.getElementById('row-{unread}'); \
+             return r !== null && !r.classList.contains('unread');"
+        ),
+    )
+    .await;
     let status = app.wait_text_containing("#list-status", "Updated").await;
     assert!(!status.contains("Offline"));
     app.screenshot("after-sync").await;

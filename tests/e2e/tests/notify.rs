@@ -103,21 +103,24 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
     assert_eq!(got[0].actions, ["default", "Open"]);
     // The row is there with no action from the person.
     let shown = format!("return document.getElementById('row-{new}') !== null;");
-    assert!(
-        app.wait_until(&shown).await,
-        "the new row appeared on its own"
-    );
+    app.eventually("the new row appeared on its own", &shown)
+        .await;
     // And the title's count with it.
-    let want = inbox_title(&standin);
-    assert_eq!(app.wait_title(&want).await, want);
+    app.wait_title(&inbox_title(&standin)).await;
     app.screenshot("new-mail-on-its-own").await;
 
     // A click on the notification, while another label is shown: the inbox, with that
     // message chosen.
     app.click("#system-labels button[data-label-id='STARRED']")
         .await;
-    app.wait_text_containing("#list-count", "messages").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.eventually(
+        "the Starred list is shown",
+        "return document.querySelector(\"button[data-label-id='STARRED']\")\
+           .getAttribute('aria-current') === 'true' \
+           && document.getElementById('list-loading').hidden \
+           && document.getElementById('list-count').textContent.includes('messages');",
+    )
+    .await;
     let chosen = format!(
         "return document.getElementById('row-{new}')?.classList.contains('selected') === true;"
     );
@@ -126,10 +129,8 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
         serde_json::json!(false)
     );
     mailglance_e2e::notifications::click(got[0].id).await;
-    assert!(
-        app.wait_until(&chosen).await,
-        "clicking the notification chose its message"
-    );
+    app.eventually("clicking the notification chose its message", &chosen)
+        .await;
 
     // A list scrolled past its first page keeps its rows when new mail comes.
     app.scroll_list_to_end().await;
@@ -137,8 +138,7 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
         .await;
     control.deliver(BIG_ACCOUNT, arriving("One more")).unwrap();
     // The app has checked once the title counts it.
-    let want = inbox_title(&standin);
-    assert_eq!(app.wait_title(&want).await, want);
+    app.wait_title(&inbox_title(&standin)).await;
     // Time for a list cut back to 50 to scroll itself full again (what the bug did).
     tokio::time::sleep(Duration::from_secs(3)).await;
     let count = app.wait_text("#list-count").await;
@@ -183,8 +183,7 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
         .deliver(BIG_ACCOUNT, arriving("Not announced"))
         .unwrap();
     // Checked (the title counts it), and a second more for a notification to arrive.
-    let want = inbox_title(&standin);
-    assert_eq!(app.wait_title(&want).await, want);
+    app.wait_title(&inbox_title(&standin)).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(
         seen.lock().unwrap().len(),

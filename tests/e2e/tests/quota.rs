@@ -19,7 +19,7 @@ async fn the_window_says_it_waits_for_quota_another_client_spent_and_carries_on_
     app.click("#sign-in").await;
     app.wait_visible(".row").await;
     assert!(
-        app.wait_until("return document.getElementById('quota-wait').hidden")
+        app.js::<bool>("return document.getElementById('quota-wait').hidden")
             .await,
         "no waiting line while the quota has room"
     );
@@ -49,7 +49,7 @@ async fn the_window_says_it_waits_for_quota_another_client_spent_and_carries_on_
     let later = app.wait_text("#quota-wait").await;
     assert!(seconds(&later) < shown, "{first} then {later}");
     assert!(
-        app.wait_until("return document.getElementById('banner').hidden")
+        app.js::<bool>("return document.getElementById('banner').hidden")
             .await,
         "no error while it waits"
     );
@@ -61,9 +61,15 @@ async fn the_window_says_it_waits_for_quota_another_client_spent_and_carries_on_
     let refused = standin.quota_refused(BIG_ACCOUNT) - refused_before;
     assert!((1..=3).contains(&refused), "{refused} refused");
     assert!(
-        app.wait_until("return document.getElementById('banner').hidden")
-            .await
+        app.js::<bool>("return document.getElementById('banner').hidden")
+            .await,
+        "no error after the wait"
     );
+    app.eventually(
+        "the list says it is current after the wait",
+        "return document.getElementById('list-status').textContent.startsWith('Updated');",
+    )
+    .await;
     app.quit().await;
     standin.shutdown().await;
 }
