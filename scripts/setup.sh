@@ -3,7 +3,8 @@
 # and says what it installs. Safe to run again: it installs only what is missing.
 #
 #   scripts/setup.sh          build + run packages
-#   scripts/setup.sh test     also the test tools (Xvfb, gnome-keyring, WebDriver, tauri-driver)
+#   scripts/setup.sh test     also the test tools (Xvfb, gnome-keyring, WebDriver, tauri-driver,
+#                             Node.js, and axe-core from npm)
 #   scripts/setup.sh bundle   also the bundle tools (the Tauri CLI from npm, minisign, Xvfb)
 #   scripts/setup.sh dev      also the Tauri CLI from npm, for `npx tauri dev`
 set -euo pipefail
@@ -65,19 +66,35 @@ for component in rustfmt clippy; do
   fi
 done
 
-if [ "$want_cli" = 1 ]; then
-  # The Tauri CLI (2.x, pinned in package-lock.json): a prebuilt binary from npm.
+# npm packages: exactly what package-lock.json says (`npm ci`), so the lock file is never
+# rewritten and a clean checkout stays clean.
+need_npm() {
   if ! command -v npm >/dev/null; then
     if command -v apt-get >/dev/null && ! command -v node >/dev/null; then
-      say "installing Node.js and npm with apt (for the Tauri CLI)"
+      say "installing Node.js and npm with apt ($1)"
       "${sudo[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
     else
       say "npm is missing: install Node.js (with npm), then run this again"; exit 1
     fi
   fi
+}
+
+if [ "$want_cli" = 1 ]; then
+  # The Tauri CLI (2.x, pinned in package-lock.json): a prebuilt binary from npm.
+  need_npm "for the Tauri CLI"
   if [ ! -x node_modules/.bin/tauri ]; then
-    say "installing the Tauri CLI with npm"
-    npm install --no-audit --no-fund --silent
+    say "installing the npm packages package-lock.json pins (the Tauri CLI)"
+    npm ci --no-audit --no-fund --silent
+  fi
+fi
+
+if [ "$want_tests" = 1 ]; then
+  # Node runs the window's controller tests; axe-core (pinned in package-lock.json) is
+  # injected into the real window by the end-to-end accessibility test.
+  need_npm "for the window's tests and axe-core"
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    say "installing the npm packages package-lock.json pins (axe-core)"
+    npm ci --no-audit --no-fund --silent
   fi
 fi
 
