@@ -309,23 +309,28 @@ pub(crate) async fn resolve_label(
     label: &str,
     offline: bool,
 ) -> Result<String, i32> {
-    if offline && label.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+    // A system label's id needs no look-up; a name or id the store knows costs nothing;
+    // only a name the store does not know asks Gmail (`labels.list` and the counts).
+    if mailglance_core::gmail::rows::is_system_label(label) {
         return Ok(label.to_owned());
     }
-    let labels = if offline {
-        report(app.stored_labels(account_id).await)?
-    } else {
-        report(app.labels(account_id).await)?
+    let find = |labels: &[mailglance_core::gmail::Label]| {
+        labels
+            .iter()
+            .find(|l| l.id == label)
+            .or_else(|| labels.iter().find(|l| l.name.eq_ignore_ascii_case(label)))
+            .map(|l| l.id.clone())
     };
-    labels
-        .iter()
-        .find(|l| l.id == label)
-        .or_else(|| labels.iter().find(|l| l.name.eq_ignore_ascii_case(label)))
-        .map(|l| l.id.clone())
-        .ok_or_else(|| {
-            fail(
-                "unknown_label",
-                &format!("no label {label:?} in this mailbox"),
-            )
-        })
+    let stored = app.stored_labels(account_id).await.unwrap_or_default();
+    let found = match find(&stored) {
+        Some(id) => Some(id),
+        None if offline => None,
+        None => find(&report(app.labels(account_id).await)?),
+    };
+    found.ok_or_else(|| {
+        fail(
+            "unknown_label",
+            &format!("no label {label:?} in this mailbox"),
+        )
+    })
 }

@@ -51,6 +51,18 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The commands that use the app's accounts, keychain and configuration.
+    #[command(flatten)]
+    App(AppCommand),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AppCommand {
     /// Sign in with Google in a browser, and keep the sign-in in the keychain.
     Login {
         /// Pre-fill this account on Google's page (for signing in again).
@@ -131,11 +143,6 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print a shell completion script.
-    Completions {
-        /// The shell.
-        shell: clap_complete::Shell,
-    },
 }
 
 /// Runs a command-line invocation (`args` without the program name) and returns its exit
@@ -153,15 +160,18 @@ pub fn run(args: Vec<OsString>) -> Option<i32> {
         }
     };
     init_logging();
-    if let Command::Completions { shell } = cli.command {
-        clap_complete::generate(
-            shell,
-            &mut Cli::command(),
-            "mailglance",
-            &mut std::io::stdout(),
-        );
-        return Some(0);
-    }
+    let command = match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "mailglance",
+                &mut std::io::stdout(),
+            );
+            return Some(0);
+        }
+        Command::App(command) => command,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -170,7 +180,7 @@ pub fn run(args: Vec<OsString>) -> Option<i32> {
         Ok(r) => r,
         Err(e) => return Some(fail("runtime", &format!("cannot start: {e}"))),
     };
-    Some(runtime.block_on(execute(cli.command)))
+    Some(runtime.block_on(execute(command)))
 }
 
 /// Logs go to stderr; `MAILGLANCE_LOG` sets the filter (default `info` for the window,
@@ -207,10 +217,10 @@ mod watch;
 
 use commands::{Listing, accounts, fail, failed, labels, list, login, logout, sync};
 
-async fn execute(command: Command) -> i32 {
+async fn execute(command: AppCommand) -> i32 {
     let no_browser = matches!(
         command,
-        Command::Login {
+        AppCommand::Login {
             no_browser: true,
             ..
         }
@@ -228,15 +238,15 @@ async fn execute(command: Command) -> i32 {
     };
     let _waits = tokio::spawn(say_quota_waits(app.quota_waits().subscribe()));
     let outcome = match command {
-        Command::Login {
+        AppCommand::Login {
             account,
             no_browser,
             json,
         } => login(&app, account, no_browser, json).await,
-        Command::Logout { email } => logout(&app, &email).await,
-        Command::Accounts { json } => accounts(&app, json).await,
-        Command::Labels { account, json } => labels(&app, account.as_deref(), json).await,
-        Command::List {
+        AppCommand::Logout { email } => logout(&app, &email).await,
+        AppCommand::Accounts { json } => accounts(&app, json).await,
+        AppCommand::Labels { account, json } => labels(&app, account.as_deref(), json).await,
+        AppCommand::List {
             account,
             query,
             label,
@@ -254,8 +264,8 @@ async fn execute(command: Command) -> i32 {
             let how = Listing { offline, json };
             list(&app, account.as_deref(), label.as_deref(), query, how).await
         }
-        Command::Sync { account, json } => sync(&app, account.as_deref(), json).await,
-        Command::Watch {
+        AppCommand::Sync { account, json } => sync(&app, account.as_deref(), json).await,
+        AppCommand::Watch {
             account,
             interval,
             json,
@@ -263,7 +273,6 @@ async fn execute(command: Command) -> i32 {
             let every = std::time::Duration::from_secs(interval);
             watch::watch(&app, account.as_deref(), every, json).await
         }
-        Command::Completions { .. } => Ok(0),
     };
     outcome.unwrap_or_else(|e| e)
 }
@@ -280,7 +289,7 @@ async fn say_quota_waits(
         let longest = waits.borrow_and_update().values().map(|w| w.until_ms).max();
         match longest {
             Some(until) if said.is_none_or(|s| until > s + 1000) => {
-                let left = (until - mailglance_core::gmail::epoch_ms()).max(0);
+                let left = (until - mailglance_core::clock::now_ms()).max(0);
                 eprintln!("{}", waiting_line(left));
                 said = Some(until);
             }
@@ -314,13 +323,13 @@ mod tests {
 
     #[test]
     fn list_flags_are_read_and_bad_ones_are_usage_errors() {
-        let Command::List {
+        let Command::App(AppCommand::List {
             account,
             query,
             max,
             json,
             ..
-        } = parse("list --account ana@x --query is:unread --label INBOX --max 20 --json")
+        }) = parse("list --account ana@x --query is:unread --label INBOX --max 20 --json")
             .unwrap()
             .command
         else {

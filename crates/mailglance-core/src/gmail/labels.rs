@@ -1,5 +1,6 @@
 //! The sidebar's labels: `labels.list` (1 unit), then `labels.get` for the system labels
-//! the sidebar counts (1 unit each, in one batch).
+//! whose counts the sidebar shows (INBOX, IMPORTANT, SPAM: 1 unit each, in one batch), 4
+//! units in all.
 //!
 //! Not here: how a label is shown (`rows.rs`), retries and tokens (`transport.rs`).
 
@@ -8,12 +9,12 @@ use std::collections::HashMap;
 use super::Gmail;
 use super::api::{ApiLabel, LabelList};
 use super::quota::Method;
-use super::rows::{Label, SIDEBAR_LABELS, label_from};
+use super::rows::{COUNTED_LABELS, Label, label_from};
 use super::transport::{TokenSource, path_segment};
 
 impl Gmail {
-    /// Every label, with unread and total counts for the sidebar's system labels (INBOX,
-    /// STARRED, IMPORTANT, SENT, DRAFT, SPAM, TRASH). Labels keep Gmail's order.
+    /// Every label, with unread and total counts for the system labels the sidebar counts
+    /// ([`COUNTED_LABELS`]). Labels keep Gmail's order.
     pub async fn labels<S: TokenSource + ?Sized>(
         &self,
         tokens: &S,
@@ -22,7 +23,7 @@ impl Gmail {
             .transport
             .get(tokens, Method::LabelsList, "labels", &[])
             .await?;
-        let wanted: Vec<&str> = SIDEBAR_LABELS
+        let wanted: Vec<&str> = COUNTED_LABELS
             .iter()
             .copied()
             .filter(|id| list.labels.iter().any(|l| l.id == *id))

@@ -27,7 +27,7 @@ use std::time::Duration;
 pub use list::{Page, PageQuery, metadata_path};
 pub use quota::{
     Budget, Costs, DEFAULT_MAX_WAIT, Ledger, Limit, MemoryLedger, Meter, Method, Spent, Wait,
-    Waits, decide, epoch_ms, refusal_wait,
+    Waits, decide, refusal_wait,
 };
 pub use retry::RetryPolicy;
 pub use rows::{Label, LabelKind, Row, row_from};

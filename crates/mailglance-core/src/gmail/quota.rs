@@ -21,6 +21,7 @@ use tokio::time::Instant;
 use super::transport::BoxFuture;
 
 use super::{Error, Result};
+use crate::clock::now_ms;
 
 /// The Gmail methods Mailglance calls, for their cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -410,7 +411,7 @@ impl Budget {
     async fn sleep(&self, wait: Duration) {
         let announce = wait >= ANNOUNCED;
         if announce && let Some((waits, account)) = &self.waits {
-            waits.begin(account, epoch_ms() + millis(wait));
+            waits.begin(account, now_ms() + millis(wait));
         }
         tokio::time::sleep(wait).await;
         if announce && let Some((waits, account)) = &self.waits {
@@ -430,14 +431,6 @@ impl Budget {
 
 fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// Now, in epoch milliseconds (the clock every process shares).
-pub fn epoch_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(millis)
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -536,7 +529,7 @@ mod tests {
         let now = seen.borrow_and_update().clone();
         let wait = now.get("42").expect("the account waits");
         assert_eq!(wait.calls, 1);
-        assert!(wait.until_ms > epoch_ms() + 9_000, "{wait:?}");
+        assert!(wait.until_ms > now_ms() + 9_000, "{wait:?}");
         spending.await.unwrap().unwrap();
         assert!(waits.now().is_empty(), "the wait ended");
     }

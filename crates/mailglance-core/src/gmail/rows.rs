@@ -26,10 +26,9 @@ pub const SYSTEM_LABELS: &[&str] = &[
     "INBOX", "SENT", "DRAFT", "SPAM", "TRASH", UNREAD, STARRED, IMPORTANT, "CHAT",
 ];
 
-/// The system labels the sidebar shows with counts, in its order.
-pub const SIDEBAR_LABELS: &[&str] = &[
-    "INBOX", STARRED, IMPORTANT, "SENT", "DRAFT", "SPAM", "TRASH",
-];
+/// The system labels whose counts the sidebar shows (their unread mail), in its order:
+/// only these are fetched (`labels.get`, 1 unit each).
+pub const COUNTED_LABELS: &[&str] = &["INBOX", IMPORTANT, "SPAM"];
 
 /// One line of the message list.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

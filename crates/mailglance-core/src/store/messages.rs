@@ -184,61 +184,6 @@ pub fn get(conn: &Connection, ids: &[String]) -> rusqlite::Result<HashMap<String
     Ok(out)
 }
 
-/// Stored messages, newest first: those carrying every label in `label_ids`, and whose
-/// sender, subject or snippet holds every word of `words` (any case). Spam and trash are
-/// left out unless asked for by label, as Gmail does.
-pub fn search(
-    conn: &Connection,
-    label_ids: &[String],
-    words: &[String],
-    offset: usize,
-    limit: usize,
-) -> rusqlite::Result<Vec<StoredMessage>> {
-    let mut sql = format!("SELECT {COLUMNS} FROM messages m WHERE 1");
-    let mut args: Vec<String> = Vec::new();
-    for label in label_ids {
-        args.push(label.clone());
-        sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM message_labels l WHERE l.message_id = m.id AND l.label_id = ?{})",
-            args.len()
-        ));
-    }
-    for hidden in ["SPAM", "TRASH"] {
-        if !label_ids.iter().any(|l| l == hidden) {
-            sql.push_str(&format!(
-                " AND NOT EXISTS (SELECT 1 FROM message_labels l WHERE l.message_id = m.id AND l.label_id = '{hidden}')"
-            ));
-        }
-    }
-    for word in words {
-        args.push(format!("%{}%", escape_like(word)));
-        let n = args.len();
-        sql.push_str(&format!(
-            " AND (m.from_name LIKE ?{n} ESCAPE '\\' OR m.from_address LIKE ?{n} ESCAPE '\\' \
-               OR m.subject LIKE ?{n} ESCAPE '\\' OR m.snippet LIKE ?{n} ESCAPE '\\')"
-        ));
-    }
-    sql.push_str(&format!(
-        " ORDER BY m.date_ms DESC, m.id DESC LIMIT {} OFFSET {}",
-        limit.min(10_000),
-        offset
-    ));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), read)?;
-    rows.collect()
-}
-
-fn escape_like(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A value from the `meta` table.
 pub fn meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?

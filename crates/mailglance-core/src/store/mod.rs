@@ -40,7 +40,7 @@ pub use labels::{all as labels_all, put as labels_put};
 pub use lists::{StoredList, get as lists_get, keys as lists_keys, put as lists_put};
 pub use messages::{
     Change, StoredMessage, announce, apply, get as messages_get, meta as meta_get,
-    put as messages_put, raise_meta, search as messages_search, set_meta,
+    put as messages_put, raise_meta, set_meta,
 };
 pub use search::{found_among as messages_found_among, matching as messages_matching};
 

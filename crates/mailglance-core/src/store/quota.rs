@@ -14,8 +14,9 @@ use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::Store;
 use super::messages::{meta, set_meta};
+use crate::clock::now_ms;
 use crate::gmail::transport::BoxFuture;
-use crate::gmail::{self, Limit, Spent, decide, epoch_ms, refusal_wait};
+use crate::gmail::{self, Limit, Spent, decide, refusal_wait};
 
 const REFUSED_UNTIL: &str = "quota_refused_until_ms";
 
@@ -96,7 +97,7 @@ pub fn in_window(
 impl gmail::Ledger for Store {
     fn reserve(&self, units: u64, limit: Limit) -> BoxFuture<'_, Result<Option<Duration>, String>> {
         Box::pin(async move {
-            self.call(move |c| reserve(c, units, limit, epoch_ms()))
+            self.call(move |c| reserve(c, units, limit, now_ms()))
                 .await
                 .map_err(|e| e.to_string())
         })
@@ -108,7 +109,7 @@ impl gmail::Ledger for Store {
         limit: Limit,
     ) -> BoxFuture<'_, Result<Duration, String>> {
         Box::pin(async move {
-            self.call(move |c| refuse(c, hint, limit, epoch_ms()))
+            self.call(move |c| refuse(c, hint, limit, now_ms()))
                 .await
                 .map_err(|e| e.to_string())
         })
@@ -116,7 +117,7 @@ impl gmail::Ledger for Store {
 
     fn in_window(&self, limit: Limit) -> BoxFuture<'_, Result<(u64, Duration), String>> {
         Box::pin(async move {
-            self.call(move |c| in_window(c, limit, epoch_ms()))
+            self.call(move |c| in_window(c, limit, now_ms()))
                 .await
                 .map_err(|e| e.to_string())
         })

@@ -20,7 +20,6 @@ mod offline;
 pub use offline::{only_gmail, search_here, stored_page};
 
 use std::collections::HashMap;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
@@ -74,13 +73,7 @@ pub fn list_key(query: &PageQuery) -> String {
     )
 }
 
-/// Now, in epoch milliseconds.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or_default()
-}
+pub use crate::clock::now_ms;
 
 /// A fetched message as the store keeps it.
 pub fn stored_from(message: &Message) -> StoredMessage {
@@ -376,7 +369,7 @@ where
         });
     };
     if moved {
-        // Counts moved: the sidebar's labels are fetched again (8 units).
+        // Counts moved: the sidebar's labels are fetched again (4 units).
         labels(gmail, tokens, store).await?;
     }
     Ok(SyncReport {

@@ -82,10 +82,11 @@ async fn from_store(store: &Store, query: &PageQuery, use_kept: bool) -> Result<
                     // A label's list is by date, as Gmail orders it: the newest stored
                     // messages carrying the labels now (new ones on top, archived ones
                     // gone).
-                    let rows: Vec<_> = store::messages_search(c, &q.label_ids, &[], 0, max)?
-                        .into_iter()
-                        .map(|m| m.row)
-                        .collect();
+                    let rows: Vec<_> =
+                        store::messages_matching(c, &expr, &q.label_ids, now, 0, max)?
+                            .into_iter()
+                            .map(|m| m.row)
+                            .collect();
                     let estimate = list.estimate.max(rows.len() as u64);
                     let next = list.next_page_token.is_some();
                     (rows, Some(list.fetched_ms), next.then_some(estimate))

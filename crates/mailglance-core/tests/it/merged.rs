@@ -84,10 +84,12 @@ async fn an_unreachable_account_shows_its_stored_mail_while_the_other_stays_live
             .map(|r| r.row.id.clone())
             .collect()
     };
-    assert_eq!(
-        jean_rows(&page),
-        jean_rows(&first),
-        "the same rows as Gmail last gave"
+    // The same rows as Gmail last gave, in order; Ana's new mail on top may push the
+    // oldest of them past the page's 50 (which one is oldest depends on the demo's dates).
+    let (now_shown, before) = (jean_rows(&page), jean_rows(&first));
+    assert!(
+        now_shown.len() + 1 >= before.len() && before.starts_with(&now_shown),
+        "the same rows as Gmail last gave: {now_shown:?} then {before:?}"
     );
 
     // With the network back, Jean's part is live again.

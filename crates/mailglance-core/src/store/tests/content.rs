@@ -69,7 +69,10 @@ fn label_changes_and_deletions_apply_in_one_transaction_and_are_counted() {
     assert!(b.row.starred);
     assert_eq!(b.label_ids, vec!["STARRED"]);
     let inbox = store
-        .call_now(|c| messages_search(c, &["INBOX".into()], &[], 0, 50))
+        .call_now(|c| {
+            let all = crate::search::parse("").unwrap();
+            messages_matching(c, &all, &["INBOX".into()], 0, 0, 50)
+        })
         .unwrap();
     let ids: Vec<_> = inbox.iter().map(|m| m.row.id.as_str()).collect();
     assert_eq!(ids, vec!["c"], "newest first, archived and deleted gone");

@@ -1,33 +1,6 @@
-//! Searching what is stored: the word search, and every operator of the local search.
+//! Searching what is stored: every operator of the local search.
 
 use super::*;
-
-#[test]
-fn offline_search_matches_words_in_sender_subject_and_snippet_and_treats_sql_as_text() {
-    let store = Store::memory();
-    let mut odd = message("odd", 5, &["INBOX"]);
-    odd.row.subject = Some("100% off_sale \\ now".into());
-    put(
-        &store,
-        &[message("a", 1, &["INBOX"]), odd, message("s", 9, &["SPAM"])],
-    );
-    let search = |words: &[&str]| -> Vec<String> {
-        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-        store
-            .call_now(move |c| messages_search(c, &[], &words, 0, 50))
-            .unwrap()
-            .into_iter()
-            .map(|m| m.row.id)
-            .collect()
-    };
-    assert_eq!(search(&["kowalska", "JERRY"]), vec!["odd", "a"]);
-    assert_eq!(search(&["100%"]), vec!["odd"]);
-    assert_eq!(search(&["%"]), vec!["odd"]);
-    assert_eq!(search(&["f_s"]), vec!["odd"]);
-    assert!(search(&["' OR 1=1 --"]).is_empty());
-    // Spam stays out unless asked for by label.
-    assert!(!search(&[]).contains(&"s".to_owned()));
-}
 
 #[test]
 fn local_search_answers_each_operator_and_reads_sql_and_fts_syntax_as_text() {

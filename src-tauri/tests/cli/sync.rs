@@ -3,8 +3,6 @@
 //! `list --offline` then shows with no network at all. Multi-threaded runtimes: the
 //! stand-in must keep serving while a test waits for the binary.
 
-mod support;
-
 use mailglance_standin::Endpoint;
 use mailglance_standin::mailbox::{Message, now_ms};
 use serde_json::Value;

@@ -2,8 +2,6 @@
 //! while it runs is printed within two intervals, other mail is not, and Ctrl-C ends it.
 //! Multi-threaded runtimes: the stand-in must keep serving while the binary runs.
 
-mod support;
-
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::sync::mpsc;

@@ -3,8 +3,6 @@
 //! the core the window runs on, against the stand-in enforcing Google's per-user minute
 //! (6,000 units, the minute shortened on both sides so a test takes seconds).
 
-mod support;
-
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -222,4 +220,33 @@ async fn two_syncs_at_once_fetch_new_mail_once_and_leave_the_newest_history_id()
         "the store kept the newest"
     );
     assert_eq!(done["added"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_list_of_a_stored_page_costs_five_units_its_label_resolved_on_this_computer() {
+    let f = Fixture::new().await;
+    let app = f.app();
+    let account = f.sign_in(&app, ANA).await;
+    // The labels once (the sidebar's refresh): labels.list and the three counts shown.
+    let before = f.standin.units_spent(ANA);
+    app.labels(&account.id).await.unwrap();
+    assert_eq!(
+        f.standin.units_spent(ANA) - before,
+        4,
+        "a label refresh costs 4 units"
+    );
+    for label in ["INBOX", "Travel"] {
+        let (code, _, err) = mailglance(&f, &["list", "--label", label, "--max", "20", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let before = f.standin.units_spent(ANA);
+        let (code, page, err) =
+            mailglance(&f, &["list", "--label", label, "--max", "20", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!ids(&page).is_empty(), "{label}");
+        assert_eq!(
+            f.standin.units_spent(ANA) - before,
+            5,
+            "{label}: messages.list only, the label and the rows from the store"
+        );
+    }
 }

@@ -2,8 +2,6 @@
 //! the store's folder in a mount namespace of the test's own (`unshare`), so the disk
 //! is really full, not pretended.
 
-mod support;
-
 use std::process::Command;
 
 use crate::support::helpers::{ANA, Fixture};

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 // The core's test helpers (a stand-in and folders of their own).
-#[path = "../../../crates/mailglance-core/tests/it/helpers.rs"]
+#[path = "../../../../crates/mailglance-core/tests/it/helpers.rs"]
 pub mod helpers;
 
 use std::process::{Command, Stdio};

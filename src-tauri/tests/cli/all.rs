@@ -2,8 +2,6 @@
 //! their inboxes merged by date, paged with one token, every message once and in order,
 //! each row with its account.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::support::helpers::{ANA, Fixture, JEAN};
