@@ -550,6 +550,30 @@ async fn a_relaunch_with_google_unreachable_shows_the_stored_mail_and_says_since
     standin.shutdown().await;
 }
 
+// Two workers: the stand-in must keep serving while `mailglance login` waits on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_launch_with_google_unreachable_says_it_is_offline() {
+    let standin = StandIn::start(Options::default()).await.unwrap();
+    let home = home_recording_gmail(&standin);
+    mailglance_e2e::login_from_command_line(home.path(), BIG_ACCOUNT);
+    // Gmail never answers, and nothing was ever stored: no time to say "as of".
+    standin.faults().unreachable(BIG_ACCOUNT, true);
+    let app = App::start_in(home, Launch::default()).await;
+    app.wait_visible("#shell").await;
+    let status = app.wait_text_containing("#list-status", "Offline").await;
+    assert_eq!(status, "Offline: Google cannot be reached");
+    assert!(
+        app.js::<bool>(
+            "return document.getElementById('list-status').classList.contains('offline');"
+        )
+        .await
+    );
+    app.screenshot("offline-first-launch").await;
+    standin.faults().unreachable(BIG_ACCOUNT, false);
+    app.quit().await;
+    standin.shutdown().await;
+}
+
 /// Whether the row of message `id` is drawn bold (unread); `None` when it is not drawn.
 async fn row_is_unread(app: &App, id: &str) -> Option<bool> {
     let script = format!(
