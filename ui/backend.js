@@ -64,6 +64,9 @@ export const setNotifications = (accountId, on) => invoke('set_notifications', {
  * trayCheckNow, trayQuit, newMessages ({count} and {email} filled in), noSubject,
  * notificationOpen}. */
 export const setTexts = (texts) => invoke('set_texts', { texts });
+/** Each signed-in account's inbox unread count as stored, [{accountId, unread}]: the same
+ * core function the tray adds up. */
+export const inboxUnread = () => invoke('inbox_unread');
 
 /** Calls `handler(payload)` for each of the app's own events: `synced` after a
  * background check ({accountId, changed}), `open-message` when a notification is

@@ -230,13 +230,15 @@ export function createController({ view, backend, storage, now = Date.now, timer
    * network), for All inboxes. */
   async function loadInboxCounts(accounts = signedIn()) {
     if (signedIn().length < 2) return;
-    await Promise.all(accounts.map(async (a) => {
-      try {
-        keepInboxCount(a.id, await backend.storedLabels(a.id));
-      } catch {
-        // Not stored yet: the next sync or refresh brings it.
+    const wanted = new Set(accounts.map((a) => a.id));
+    try {
+      // The core's one count of each inbox (the tray shows their sum too).
+      for (const { accountId, unread } of await backend.inboxUnread()) {
+        if (wanted.has(accountId)) listState.inboxCounts.set(accountId, unread);
       }
-    }));
+    } catch {
+      // Nothing stored yet: the next sync or refresh brings it.
+    }
     renderSidebar();
   }
 
@@ -432,12 +434,18 @@ export function createController({ view, backend, storage, now = Date.now, timer
     if (!account) return;
     // Labels are fetched when none are shown, or those shown are not current.
     let labels = listState.labels.length === 0 || listState.labelsStale ? 'gmail' : 'none';
-    try {
-      const done = await backend.sync(account.id);
-      // A sync that saw any change fetched the labels again and kept them.
-      if (done?.labelsFetched) labels = 'stored';
-    } catch (e) {
-      if (e?.kind !== 'offline') labels = 'gmail';
+    // Nothing from this computer shown (a first launch): there is nothing to bring up to
+    // date, and the first page begins the mailbox's history itself, beside its list, so
+    // the rows come one round trip sooner.
+    const nothingStored = listState.rows.length === 0 && listState.labels.length === 0;
+    if (!nothingStored) {
+      try {
+        const done = await backend.sync(account.id);
+        // A sync that saw any change fetched the labels again and kept them.
+        if (done?.labelsFetched) labels = 'stored';
+      } catch (e) {
+        if (e?.kind !== 'offline') labels = 'gmail';
+      }
     }
     if (account.id !== current()?.id) return;
     // With several accounts, the others brought up to date too: All inboxes shows their

@@ -24,6 +24,7 @@ async function boot({ accounts = [A], storage = {}, auto = {} } = {}) {
     sync: () => ({ labelsFetched: false }),
     labels: () => LABELS,
     setTexts: () => null,
+    inboxUnread: () => [],
     ...auto,
   });
   const timers = fakeTimers();
@@ -240,4 +241,16 @@ test('an ended sign-in offers "Sign in again" for its address', async () => {
   action.run();
   await settle();
   assert.deepEqual(backend.made.findLast((c) => c[0] === 'startSignIn'), ['startSignIn', 'ana@example.com']);
+});
+
+test('a first launch with nothing stored asks for the first page at once, with no sync before it', async () => {
+  const { backend } = await boot();
+  await backend.waitFor('listPage', inbox('a'));
+  assert.equal(backend.made.filter((c) => c[0] === 'sync').length, 0, 'the first page begins the history itself');
+});
+
+test('a launch with mail stored brings it up to date before the list', async () => {
+  const { backend } = await boot({ auto: { storedPage: () => page(['s1']), sync: () => ({ labelsFetched: false }) } });
+  await backend.waitFor('listPage', inbox('a'));
+  assert.equal(backend.made.filter((c) => c[0] === 'sync').length, 1);
 });
