@@ -64,8 +64,8 @@ export const setNotifications = (accountId, on) => invoke('set_notifications', {
  * trayCheckNow, trayQuit, newMessages ({count} and {email} filled in), noSubject,
  * notificationOpen}. */
 export const setTexts = (texts) => invoke('set_texts', { texts });
-/** Each signed-in account's inbox unread count as stored, [{accountId, unread}]: the same
- * core function the tray adds up. */
+/** Each signed-in account's inbox unread count as stored, [{accountId, unread}] (`unread`
+ * null before its labels are stored): the same core function the tray adds up. */
 export const inboxUnread = () => invoke('inbox_unread');
 
 /** Calls `handler(payload)` for each of the app's own events: `synced` after a

@@ -234,7 +234,7 @@ export function createController({ view, backend, storage, now = Date.now, timer
     try {
       // The core's one count of each inbox (the tray shows their sum too).
       for (const { accountId, unread } of await backend.inboxUnread()) {
-        if (wanted.has(accountId)) listState.inboxCounts.set(accountId, unread);
+        if (wanted.has(accountId) && unread != null) listState.inboxCounts.set(accountId, unread);
       }
     } catch {
       // Nothing stored yet: the next sync or refresh brings it.

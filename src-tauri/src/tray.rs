@@ -84,7 +84,7 @@ pub async fn show_count(handle: &AppHandle) {
         return;
     };
     let counts = handle.state::<App>().inbox_unread().await;
-    let unread: u64 = counts.iter().map(|c| c.unread).sum();
+    let unread: u64 = counts.iter().filter_map(|c| c.unread).sum();
     let title = (unread > 0).then(|| unread.to_string());
     let _ = tray.set_title(title);
 }

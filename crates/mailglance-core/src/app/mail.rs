@@ -15,8 +15,8 @@ use crate::sync::{self, SyncReport};
 pub struct InboxUnread {
     /// The account's id.
     pub account_id: String,
-    /// Unread messages in its inbox, as stored.
-    pub unread: u64,
+    /// Unread messages in its inbox, as stored; `None` before its labels are stored.
+    pub unread: Option<u64>,
 }
 
 /// The web address of a message in Gmail, for `email`'s session in the browser.
@@ -163,7 +163,7 @@ impl App {
 
     /// Each signed-in account's inbox unread count, as stored (no network), in the
     /// accounts' order: the tray's title and the window's All inboxes add them up. An
-    /// account with nothing stored yet counts 0.
+    /// account whose labels are not stored yet has no count (`None`).
     pub fn inbox_unread(&self) -> BoxFuture<'_, Vec<InboxUnread>> {
         Box::pin(async move {
             let mut counts = Vec::new();
@@ -177,8 +177,7 @@ impl App {
                     .unwrap_or_default()
                     .iter()
                     .find(|l| l.id == "INBOX")
-                    .and_then(|l| l.unread)
-                    .unwrap_or(0);
+                    .and_then(|l| l.unread);
                 counts.push(InboxUnread {
                     account_id: account.id,
                     unread,
