@@ -13,6 +13,7 @@
 //!   checks and `mailglance watch`, with their own rules).
 //! - [`sync`]: bringing an account's store up to date with `history.list`, within quota.
 //! - [`store`]: the mail kept on this computer, one SQLite file per account.
+//! - [`read`]: a message's MIME parsed and its HTML sanitised, for reading it (pure).
 //! - [`keychain`]: refresh tokens in the platform keychain, one per account.
 //! - [`config`]: the app's folders, `settings.json`, Google's `client_secret.json`.
 //! - [`error`]: the one error the callers see, as `{kind, message}`.
@@ -34,6 +35,7 @@ pub mod config;
 pub mod error;
 pub mod gmail;
 pub mod keychain;
+pub mod read;
 pub mod search;
 pub mod store;
 pub mod sync;
