@@ -700,18 +700,101 @@ fn full_payload(m: &Message) -> PartOut {
     }
 }
 
+/// The message as RFC 822 bytes, base64url (`format=raw`): the same structure as
+/// `format=full` (text, HTML as its alternative, attachments after), each part base64 in
+/// lines of 76, non-ASCII file names in RFC 2231 form.
 fn raw_message(m: &Message) -> String {
     let mut text = String::new();
-    for header in served_headers(m)
-        .iter()
-        .filter(|x| !x.name.eq_ignore_ascii_case("Content-Type"))
-    {
+    for header in served_headers(m) {
         text.push_str(&format!("{}: {}\r\n", header.name, header.value));
     }
-    // Simplified: `raw` carries the text part only, whatever the structure.
-    text.push_str("Content-Type: text/plain; charset=\"UTF-8\"\r\n\r\n");
-    text.push_str(&m.text);
+    text.push_str("MIME-Version: 1.0\r\n\r\n");
+    let leaf = |mime: &str, body: &[u8]| {
+        format!(
+            "Content-Type: {mime}; charset=\"UTF-8\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
+            wrapped_base64(body)
+        )
+    };
+    let alternative = |boundary: &str| {
+        let mut out = format!("--{boundary}\r\n{}", leaf("text/plain", m.text.as_bytes()));
+        if let Some(html) = &m.html {
+            out.push_str(&format!(
+                "--{boundary}\r\n{}",
+                leaf("text/html", html.as_bytes())
+            ));
+        }
+        out.push_str(&format!("--{boundary}--\r\n"));
+        out
+    };
+    match top_mime(m) {
+        "text/plain" => {
+            // The headers already said text/plain: only the body, base64.
+            text.truncate(text.len() - 2);
+            text.push_str("Content-Transfer-Encoding: base64\r\n\r\n");
+            text.push_str(&wrapped_base64(m.text.as_bytes()));
+        }
+        "multipart/alternative" => text.push_str(&alternative(&format!("0000{}", m.id))),
+        _ => {
+            let outer = format!("0000{}", m.id);
+            text.push_str(&format!("--{outer}\r\n"));
+            if m.html.is_some() {
+                let inner = format!("0001{}", m.id);
+                text.push_str(&format!(
+                    "Content-Type: multipart/alternative; boundary=\"{inner}\"\r\n\r\n{}",
+                    alternative(&inner)
+                ));
+            } else {
+                text.push_str(&leaf("text/plain", m.text.as_bytes()));
+            }
+            for (i, a) in m.attachments.iter().enumerate() {
+                let name = if a.filename.is_ascii() {
+                    format!("filename=\"{}\"", a.filename.replace('"', "'"))
+                } else {
+                    format!(
+                        "filename*=UTF-8''{}",
+                        percent_encoding::utf8_percent_encode(
+                            &a.filename,
+                            percent_encoding::NON_ALPHANUMERIC
+                        )
+                    )
+                };
+                text.push_str(&format!(
+                    "--{outer}\r\nContent-Type: {}\r\nContent-Disposition: attachment; {name}\r\n\
+                     Content-Transfer-Encoding: base64\r\n\r\n{}",
+                    a.mime_type,
+                    wrapped_base64(&attachment_bytes(m, i + 1))
+                ));
+            }
+            text.push_str(&format!("--{outer}--\r\n"));
+        }
+    }
     URL_SAFE.encode(text)
+}
+
+/// The bytes of a message's attachment `n` (from 1): made from the message's id, as many as
+/// its size says, the same every time they are asked for.
+pub fn attachment_bytes(m: &Message, n: usize) -> Vec<u8> {
+    let Some(a) = m.attachments.get(n.wrapping_sub(1)) else {
+        return Vec::new();
+    };
+    let seed = format!("{}:{n}:{}", m.id, a.filename);
+    seed.bytes()
+        .cycle()
+        .enumerate()
+        .map(|(i, b)| b.wrapping_add((i % 251) as u8))
+        .take(a.size as usize)
+        .collect()
+}
+
+/// Standard base64 in lines of 76, each ended by CRLF (RFC 2045).
+fn wrapped_base64(bytes: &[u8]) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / 38 + 2);
+    for chunk in encoded.as_bytes().chunks(76) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push_str("\r\n");
+    }
+    out
 }
 
 fn messages_get(account: &Account, id: &str, params: &Params<'_>, metadata_only: bool) -> Reply {

@@ -184,6 +184,52 @@ impl Gmail {
         &self.transport
     }
 
+    /// One message as its RFC 822 bytes (`messages.get?format=raw`, 20 units, what the
+    /// metadata costs too): everything the reading pane shows, attachments included, in
+    /// one call. A message that is not there (deleted meanwhile) is `None`.
+    pub async fn raw_message<S: TokenSource + ?Sized>(
+        &self,
+        tokens: &S,
+        id: &str,
+    ) -> Result<Option<Vec<u8>>, S::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(default)]
+            raw: Option<String>,
+        }
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(Error::InvalidMessageId { id: id.to_owned() }.into());
+        }
+        let reply: Option<Raw> = self
+            .transport
+            .get_or_404(
+                tokens,
+                Method::MessagesGet,
+                &format!("messages/{}", transport::path_segment(id)),
+                &[("format", "raw".to_owned())],
+            )
+            .await?;
+        let Some(reply) = reply else {
+            return Ok(None);
+        };
+        let encoded = reply.raw.ok_or_else(|| Error::Malformed {
+            detail: "a raw message without its `raw` field".into(),
+        })?;
+        // Google's base64url, with or without padding.
+        use base64::Engine;
+        let engine = base64::engine::GeneralPurpose::new(
+            &base64::alphabet::URL_SAFE,
+            base64::engine::GeneralPurposeConfig::new()
+                .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+        );
+        let bytes = engine
+            .decode(encoded.trim())
+            .map_err(|e| Error::Malformed {
+                detail: format!("the raw message is not base64url: {e}"),
+            })?;
+        Ok(Some(bytes))
+    }
+
     /// `users.getProfile` for the signed-in user (1 unit).
     pub async fn profile<S: TokenSource + ?Sized>(&self, tokens: &S) -> Result<Profile, S::Error> {
         self.transport

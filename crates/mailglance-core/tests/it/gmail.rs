@@ -30,7 +30,7 @@ pub(crate) const QUICK: RetryPolicy = RetryPolicy {
 pub(crate) struct Listing {
     pub(crate) f: Fixture,
     _app: App,
-    token: FixedToken<AppError>,
+    pub(crate) token: FixedToken<AppError>,
     pub(crate) gmail: Gmail,
     pub(crate) store: Store,
 }

@@ -13,6 +13,7 @@ mod grants;
 mod keychain;
 mod loopback;
 mod merged;
+mod read;
 mod search;
 mod sync;
 mod trust;
