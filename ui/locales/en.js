@@ -111,6 +111,7 @@ export default {
   "error.invalid_page_token": "The list changed in Gmail meanwhile. Start again from the top.",
   "error.history_gone": "Gmail no longer has the changes since the last check: the list is fetched again.",
   "error.invalid_message_id": "This is not a Gmail message.",
+  "error.message_gone": "This message is no longer in Gmail: it was deleted.",
   "notice.store_set_aside": "The mail stored on this computer could not be read ({why}), so it was moved to {path} and will be fetched from Gmail again.",
   "notice.store_unreadable": "The mail stored on this computer could not be read ({why}); it will be fetched from Gmail again.",
   "notice.store_disk_full": "Mail could not be stored on this computer (the disk is full): Mailglance works from Gmail until it can.",

@@ -111,6 +111,7 @@ export default {
   "error.invalid_page_token": "La liste a changé dans Gmail entre-temps. Reprenez depuis le début.",
   "error.history_gone": "Gmail n’a plus les changements depuis la dernière vérification : la liste est de nouveau téléchargée.",
   "error.invalid_message_id": "Ce n’est pas un message Gmail.",
+  "error.message_gone": "Ce message n’est plus dans Gmail : il a été supprimé.",
   "notice.store_set_aside": "Les messages gardés sur cet ordinateur n’ont pas pu être lus ({why}) : ils ont été déplacés vers {path} et seront de nouveau téléchargés depuis Gmail.",
   "notice.store_unreadable": "Les messages gardés sur cet ordinateur n’ont pas pu être lus ({why}) : ils seront de nouveau téléchargés depuis Gmail.",
   "notice.store_disk_full": "Les messages n’ont pas pu être gardés sur cet ordinateur (le disque est plein) : Mailglance travaille depuis Gmail en attendant.",

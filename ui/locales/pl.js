@@ -111,6 +111,7 @@ export default {
   "error.invalid_page_token": "Lista w Gmailu w międzyczasie się zmieniła. Zacznij od początku.",
   "error.history_gone": "Gmail nie ma już zmian od ostatniego sprawdzenia: lista jest pobierana od nowa.",
   "error.invalid_message_id": "To nie jest wiadomość z Gmaila.",
+  "error.message_gone": "Tej wiadomości nie ma już w Gmailu: została usunięta.",
   "notice.store_set_aside": "Nie udało się odczytać poczty przechowywanej na tym komputerze ({why}), więc przeniesiono ją do {path}; zostanie pobrana z Gmaila od nowa.",
   "notice.store_unreadable": "Nie udało się odczytać poczty przechowywanej na tym komputerze ({why}); zostanie pobrana z Gmaila od nowa.",
   "notice.store_disk_full": "Nie udało się zapisać poczty na tym komputerze (dysk jest pełny): Mailglance działa z Gmaila, dopóki to nie będzie możliwe.",

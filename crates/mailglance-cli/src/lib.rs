@@ -8,6 +8,7 @@
 //! mailglance labels   [--account EMAIL] [--json]
 //! mailglance list     [--account EMAIL] [--query Q] [--label L] [--page-token T] [--max N]
 //!                     [--offline] [--json]
+//! mailglance show     ID [--account EMAIL] [--text|--html|--headers|--json]
 //! mailglance sync     [--account EMAIL] [--json]
 //! mailglance watch    [--account EMAIL|all] [--interval SECONDS] [--json]
 //! mailglance completions bash|zsh|fish
@@ -120,6 +121,28 @@ enum AppCommand {
         #[arg(long)]
         json: bool,
     },
+    /// One message: its headers and text (from this computer when opened before; else
+    /// fetched once from Gmail, 20 quota units, and kept).
+    Show {
+        /// The message's id (as `list --json` prints it).
+        id: String,
+        /// The account (default: the first one signed in).
+        #[arg(long, value_name = "EMAIL")]
+        account: Option<String>,
+        /// Only the plain text (HTML-only mail reduced to its text).
+        #[arg(long, conflicts_with_all = ["html", "headers", "json"])]
+        text: bool,
+        /// The HTML, sanitised, remote images removed (never the raw markup).
+        #[arg(long, conflicts_with_all = ["headers", "json"])]
+        html: bool,
+        /// Only the headers and the attachments' names.
+        #[arg(long, conflicts_with = "json")]
+        headers: bool,
+        /// Print JSON: {id, from, to, cc, subject, dateMs, text, html, remoteImages,
+        /// attachments, stored, units}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Bring the mail stored on this computer up to date (history.list).
     Sync {
         /// The account (default: the first one signed in).
@@ -213,6 +236,7 @@ impl Opener for NoBrowser {
 }
 
 mod commands;
+mod show;
 mod watch;
 
 use commands::{Listing, accounts, fail, failed, labels, list, login, logout, sync};
@@ -263,6 +287,23 @@ async fn execute(command: AppCommand) -> i32 {
             };
             let how = Listing { offline, json };
             list(&app, account.as_deref(), label.as_deref(), query, how).await
+        }
+        AppCommand::Show {
+            id,
+            account,
+            text,
+            html,
+            headers,
+            json,
+        } => {
+            let shown = match (text, html, headers, json) {
+                (true, ..) => show::Shown::Text,
+                (_, true, ..) => show::Shown::Html,
+                (_, _, true, _) => show::Shown::Headers,
+                (.., true) => show::Shown::Json,
+                _ => show::Shown::Message,
+            };
+            show::show(&app, account.as_deref(), &id, shown).await
         }
         AppCommand::Sync { account, json } => sync(&app, account.as_deref(), json).await,
         AppCommand::Watch {

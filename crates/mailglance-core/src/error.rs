@@ -97,6 +97,7 @@ impl Error {
                 gmail::Error::Offline { .. } => "offline",
                 gmail::Error::InvalidPageToken => "invalid_page_token",
                 gmail::Error::InvalidMessageId { .. } => "invalid_message_id",
+                gmail::Error::MessageGone { .. } => "message_gone",
                 gmail::Error::HistoryGone => "history_gone",
             },
         }
@@ -136,6 +137,7 @@ impl Error {
         "invalid_page_token",
         "history_gone",
         "invalid_message_id",
+        "message_gone",
     ];
 
     /// Whether Gmail or Google could not be reached at all (the network, not a refusal):

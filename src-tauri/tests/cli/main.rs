@@ -9,6 +9,7 @@ mod support;
 mod all;
 mod basics;
 mod quota;
+mod show;
 mod store;
 mod sync;
 mod watch;

@@ -8,7 +8,8 @@
 //! Here: what `App` holds and hands out (the configuration, Gmail for an account, an
 //! account's store). What it does, by concern: `accounts` (sign-in and out), `mail` (one
 //! account's list, labels and sync), `merged` (All inboxes), `notify` (notification
-//! settings), `startup` (the first screen and the client file).
+//! settings), `read` (opening a message, kept after), `startup` (the first screen and the
+//! client file).
 
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -24,12 +25,14 @@ mod accounts;
 mod mail;
 mod merged;
 mod notify;
+mod read;
 mod startup;
 mod tokens;
 
 use crate::store::{self, Store};
 pub use mail::{InboxUnread, gmail_web_url};
 pub use merged::{MergedAccount, MergedPage, MergedRow, Source};
+pub use read::Opened;
 pub use startup::{ClientFileStatus, Startup};
 use tokens::AccountTokens;
 

@@ -53,6 +53,23 @@ pub struct Settings {
     pub quota: Quota,
     /// How often the window checks every account for new mail.
     pub sync: SyncEvery,
+    /// How much opened mail each account keeps on this computer.
+    pub bodies: Bodies,
+}
+
+/// Opened messages kept on this computer, per account (`"bodies": {"megabytes": 1024}`):
+/// past that, those opened longest ago go first (their rows stay).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Bodies {
+    /// The cap, in megabytes (MiB) of compressed bodies.
+    pub megabytes: u64,
+}
+
+impl Default for Bodies {
+    fn default() -> Self {
+        Self { megabytes: 1024 }
+    }
 }
 
 /// How often the window checks for new mail: every minute while it is in front, every
@@ -127,6 +144,8 @@ struct RawSettings {
     quota: Quota,
     #[serde(default)]
     sync: SyncEvery,
+    #[serde(default)]
+    bodies: Bodies,
 }
 
 impl Settings {
@@ -185,6 +204,7 @@ impl Settings {
             browser: raw.browser,
             quota: raw.quota,
             sync: raw.sync,
+            bodies: raw.bodies,
         })
     }
 

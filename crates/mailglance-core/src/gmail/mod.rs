@@ -95,6 +95,12 @@ pub enum Error {
         /// What was given.
         id: String,
     },
+    /// 404 for a message asked by id: it was deleted meanwhile.
+    #[error("the message {id} is no longer in Gmail: it was deleted")]
+    MessageGone {
+        /// Its id.
+        id: String,
+    },
     /// 400 "Invalid pageToken": the cursor is no longer (or never was) valid; the caller
     /// starts again from the first page.
     #[error("The place in this list has expired: Mailglance will start again from the top")]

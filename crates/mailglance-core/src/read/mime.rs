@@ -5,10 +5,10 @@
 //! Every header the pane shows is text with no control or bidi-override character.
 
 use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A sender or a recipient.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// The display name, if any.
     pub name: Option<String>,
@@ -16,18 +16,8 @@ pub struct Person {
     pub address: String,
 }
 
-/// One body part, shown on its own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", content = "text", rename_all = "camelCase")]
-pub enum Body {
-    /// Plain text (reflowed when it was `format=flowed`).
-    Text(String),
-    /// HTML as the author wrote it: to be sanitised before it is shown.
-    Html(String),
-}
-
 /// An attachment, listed; its bytes stay in the message until saved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment {
     /// The file name, cleaned (no path separators, control or bidi characters).
@@ -39,7 +29,7 @@ pub struct Attachment {
 }
 
 /// What the reading pane shows of a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Reading {
     /// `From`.
@@ -58,6 +48,22 @@ pub struct Reading {
     pub text: Vec<String>,
     /// Attachments, in order.
     pub attachments: Vec<Attachment>,
+}
+
+impl Reading {
+    /// The message as plain text, part by part (each part on its own, never joined into
+    /// one document): its plain parts, or, for HTML-only mail, each HTML part reduced to
+    /// its text.
+    pub fn plain_parts(&self) -> Vec<String> {
+        if self.text.is_empty() {
+            self.html
+                .iter()
+                .map(|h| mail_parser::decoders::html::html_to_text(h))
+                .collect()
+        } else {
+            self.text.clone()
+        }
+    }
 }
 
 /// Parses the RFC 822 bytes of a message; `None` when they are not a message at all.

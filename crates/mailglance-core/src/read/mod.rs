@@ -7,11 +7,12 @@
 //! and its own Content-Security-Policy) does. Parts are kept apart, never concatenated
 //! into one document (EFAIL).
 //!
-//! Not here yet: fetching and keeping bodies, the pane itself, remote images loaded on
-//! request, saving attachments (the reading pane's issue builds them on this).
+//! Fetching and keeping a message is `App::read_message` (`app/read.rs`), keeping it is
+//! `store::bodies`. Not here yet: the pane itself, remote images loaded on request,
+//! saving attachments.
 
 pub mod mime;
 pub mod sanitise;
 
-pub use mime::{Attachment, Body, Person, Reading, parse};
+pub use mime::{Attachment, Person, Reading, parse};
 pub use sanitise::{RemoteImage, Sanitised, sanitise};

@@ -18,10 +18,12 @@
 //! Every call runs on a blocking thread ([`Store::call`]), never on the async workers.
 //! Files by concern: `schema.rs` (migrations), `messages.rs` (rows, label changes,
 //! offline search), `labels.rs` and `lists.rs` (the sidebar and the last lists shown),
-//! `quota.rs` (the quota ledger every process shares, as a [`crate::gmail::Ledger`]).
+//! `quota.rs` (the quota ledger every process shares, as a [`crate::gmail::Ledger`]),
+//! `bodies.rs` (messages opened, kept compressed for reading again offline).
 //!
 //! Not here: talking to Gmail (`gmail/`), or deciding what to fetch (`sync/`).
 
+pub mod bodies;
 mod labels;
 mod lists;
 pub mod lock;

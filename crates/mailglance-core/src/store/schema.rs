@@ -129,13 +129,34 @@ CREATE TABLE quota_spent (
 CREATE INDEX quota_spent_by_time ON quota_spent (at_ms);
 ";
 
+/// Version 6: messages opened, kept so that opening again costs nothing and works
+/// offline: what the reading pane shows (headers, the HTML and plain parts, the list of
+/// attachments, as `read::Reading` JSON, deflate-compressed), never an attachment's bytes;
+/// when it was last opened, for the cap on stored bodies (oldest opened out first).
+const V6: &str = "
+CREATE TABLE bodies (
+    id         TEXT PRIMARY KEY NOT NULL,
+    reading    BLOB NOT NULL,
+    size       INTEGER NOT NULL,
+    opened_ms  INTEGER NOT NULL
+);
+CREATE INDEX bodies_by_opened ON bodies (opened_ms);
+";
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+    ])
 }
 
 /// The schema version this build writes.
 pub fn current() -> usize {
-    5
+    6
 }
 
 /// Why a store's schema cannot be brought to [`current`].

@@ -1,6 +1,7 @@
 //! The store against real SQLite files in a temporary folder, by concern; the helpers
 //! here build and keep messages (the sync tests use [`message`] too).
 
+mod bodies;
 mod content;
 mod files;
 mod quota;
