@@ -9,6 +9,7 @@
 //! mailglance list     [--account EMAIL] [--query Q] [--label L] [--page-token T] [--max N]
 //!                     [--offline] [--json]
 //! mailglance show     ID [--account EMAIL] [--text|--html|--headers|--json]
+//! mailglance save-attachments ID DIR [--account EMAIL]
 //! mailglance sync     [--account EMAIL] [--json]
 //! mailglance watch    [--account EMAIL|all] [--interval SECONDS] [--json]
 //! mailglance completions bash|zsh|fish
@@ -142,6 +143,17 @@ enum AppCommand {
         /// attachments, stored, units}.
         #[arg(long)]
         json: bool,
+    },
+    /// Save every attachment of a message into a folder, byte for byte (the message is
+    /// fetched again: 20 quota units). Nothing is opened or run.
+    SaveAttachments {
+        /// The message's id.
+        id: String,
+        /// The folder (it must exist); files already there are never overwritten.
+        dir: std::path::PathBuf,
+        /// The account (default: the first one signed in).
+        #[arg(long, value_name = "EMAIL")]
+        account: Option<String>,
     },
     /// Bring the mail stored on this computer up to date (history.list).
     Sync {
@@ -304,6 +316,9 @@ async fn execute(command: AppCommand) -> i32 {
                 _ => show::Shown::Message,
             };
             show::show(&app, account.as_deref(), &id, shown).await
+        }
+        AppCommand::SaveAttachments { id, dir, account } => {
+            show::save_attachments(&app, account.as_deref(), &id, &dir).await
         }
         AppCommand::Sync { account, json } => sync(&app, account.as_deref(), json).await,
         AppCommand::Watch {

@@ -1,4 +1,4 @@
-//! `mailglance show ID`: one message, read as the reading pane reads it: from this
+//! `mailglance show ID` and `save-attachments ID DIR`. `show`: one message, read as the reading pane reads it: from this
 //! computer when it was opened before (0 units), else fetched once from Gmail (20 units)
 //! and kept. By default its headers and plain text (HTML-only mail reduced to its text),
 //! with every control character but line breaks and tabs removed, so no message can
@@ -119,6 +119,32 @@ pub(crate) async fn show(app: &App, email: Option<&str>, id: &str, shown: Shown)
                 }
             }
         }
+    }
+    Ok(0)
+}
+
+/// `mailglance save-attachments ID DIR`: each attachment written into `dir` under its
+/// cleaned name, one path a line on stdout; what it cost on stderr.
+pub(crate) async fn save_attachments(
+    app: &App,
+    email: Option<&str>,
+    id: &str,
+    dir: &std::path::Path,
+) -> Exit {
+    let account = find(app, email, true).await?;
+    let saved = app
+        .save_attachments(&account.id, id, dir)
+        .await
+        .map_err(|e| failed(&e))?;
+    eprintln!(
+        "mailglance: {} quota units (the message fetched again: attachments are never kept)",
+        saved.units
+    );
+    if saved.paths.is_empty() {
+        eprintln!("mailglance: this message has no attachments");
+    }
+    for path in &saved.paths {
+        println!("{}", terminal_safe(&path.display().to_string()));
     }
     Ok(0)
 }

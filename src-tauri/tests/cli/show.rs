@@ -95,3 +95,71 @@ async fn headers_are_shown_as_text_and_an_id_that_is_not_one_is_refused_before_a
     assert!(err.starts_with("mailglance: invalid_message_id: "), "{err}");
     assert_eq!(f.standin.units_spent(ANA), before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_attachments_are_byte_identical_and_a_hostile_name_is_cleaned() {
+    let f = Fixture::new().await;
+    let app = f.app();
+    f.sign_in(&app, ANA).await;
+    let mut m = mailglance_standin::mailbox::Message::arriving(
+        "Ana <ana@example.net>",
+        "Your tickets",
+        "Both attached.",
+        mailglance_standin::mailbox::now_ms(),
+    );
+    for (name, size) in [("bilet.pdf", 70_001), ("../../.bashrc\u{202E}fdp.exe", 300)] {
+        m.attachments.push(mailglance_standin::mailbox::Attachment {
+            filename: name.into(),
+            mime_type: "application/octet-stream".into(),
+            size,
+        });
+    }
+    let id = f.standin.deliver(ANA, m).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A file of that name is already there: kept as it was.
+    std::fs::write(dir.path().join("bilet.pdf"), b"mine").unwrap();
+    let before = f.standin.units_spent(ANA);
+    let out = crate::support::command(&f, &["save-attachments", &id, dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(f.standin.units_spent(ANA) - before, 20);
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(printed.lines().count(), 2, "{printed}");
+    let served = f.standin.mailbox();
+    let served = served
+        .account(ANA)
+        .unwrap()
+        .messages
+        .iter()
+        .find(|x| x.id == id)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        std::fs::read(dir.path().join("bilet.pdf")).unwrap(),
+        b"mine"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("bilet (2).pdf")).unwrap(),
+        mailglance_standin::attachment_bytes(&served, 1),
+        "byte for byte"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("bashrcfdp.exe")).unwrap(),
+        mailglance_standin::attachment_bytes(&served, 2)
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "nothing written outside the folder: {names:?}"
+    );
+}

@@ -72,6 +72,7 @@ pub use faults::{Endpoint, FaultCommand, Faults};
 pub use generate::{
     BIG_ACCOUNT, EMPTY_ACCOUNT, HOSTILE_SUBJECT, SMALL_ACCOUNT, demo_mailbox, demo_mailbox_sized,
 };
+pub use gmail::attachment_bytes;
 pub use mailbox::{HistoryKind, HistoryRecord, Mailbox};
 pub use quota::{QuotaModel, RateLimitStyle};
 pub use state::{CLIENT_ID, CLIENT_SECRET, PROJECT_ID, RequestRecord};

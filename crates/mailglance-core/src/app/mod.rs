@@ -32,7 +32,7 @@ mod tokens;
 use crate::store::{self, Store};
 pub use mail::{InboxUnread, gmail_web_url};
 pub use merged::{MergedAccount, MergedPage, MergedRow, Source};
-pub use read::Opened;
+pub use read::{Opened, Saved};
 pub use startup::{ClientFileStatus, Startup};
 use tokens::AccountTokens;
 

@@ -7,6 +7,20 @@
 use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
 use serde::{Deserialize, Serialize};
 
+/// Each attachment of a message's RFC 822 bytes, listed as [`parse`] lists it, with its
+/// decoded bytes (for saving; never kept).
+pub fn attachments(raw: &[u8]) -> Vec<(Attachment, Vec<u8>)> {
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return Vec::new();
+    };
+    let listed = parse(raw).map(|r| r.attachments).unwrap_or_default();
+    listed
+        .into_iter()
+        .zip(message.attachments())
+        .map(|(a, part)| (a, part.contents().to_vec()))
+        .collect()
+}
+
 /// A sender or a recipient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {

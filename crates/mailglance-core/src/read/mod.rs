@@ -14,5 +14,5 @@
 pub mod mime;
 pub mod sanitise;
 
-pub use mime::{Attachment, Person, Reading, parse};
+pub use mime::{Attachment, Person, Reading, attachments, parse};
 pub use sanitise::{RemoteImage, Sanitised, sanitise};
