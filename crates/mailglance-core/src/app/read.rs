@@ -83,15 +83,7 @@ impl App {
         dir: &'a std::path::Path,
     ) -> BoxFuture<'a, Result<Saved>> {
         Box::pin(async move {
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(gmail::Error::InvalidMessageId { id: id.to_owned() }.into());
-            }
-            let (tokens, gmail) = (self.tokens(account_id)?, self.gmail(account_id)?);
-            let before = gmail.transport().meter().units();
-            let raw = gmail
-                .raw_message(&tokens, id)
-                .await?
-                .ok_or_else(|| Error::from(gmail::Error::MessageGone { id: id.to_owned() }))?;
+            let (raw, units) = self.fetch_raw(account_id, id).await?;
             let mut paths = Vec::new();
             for (attachment, bytes) in read::attachments(&raw) {
                 let path = write_new(dir, &attachment.name, &bytes).map_err(|e| {
@@ -102,10 +94,7 @@ impl App {
                 })?;
                 paths.push(path);
             }
-            Ok(Saved {
-                paths,
-                units: gmail.transport().meter().units() - before,
-            })
+            Ok(Saved { paths, units })
         })
     }
 
@@ -131,12 +120,7 @@ impl App {
                     units: 0,
                 });
             }
-            let (tokens, gmail) = (self.tokens(account_id)?, self.gmail(account_id)?);
-            let before = gmail.transport().meter().units();
-            let raw = gmail
-                .raw_message(&tokens, id)
-                .await?
-                .ok_or_else(|| Error::from(gmail::Error::MessageGone { id: id.to_owned() }))?;
+            let (raw, units) = self.fetch_raw(account_id, id).await?;
             let reading = read::parse(&raw).ok_or_else(|| {
                 Error::from(gmail::Error::Malformed {
                     detail: "the message is not in RFC 822 form".into(),
@@ -153,8 +137,19 @@ impl App {
             Ok(Opened {
                 reading,
                 stored: false,
-                units: gmail.transport().meter().units() - before,
+                units,
             })
         })
+    }
+
+    /// Message `id`'s RFC 822 bytes from Gmail (`format=raw`), and the units that cost.
+    async fn fetch_raw(&self, account_id: &str, id: &str) -> Result<(Vec<u8>, u64)> {
+        let (tokens, gmail) = (self.tokens(account_id)?, self.gmail(account_id)?);
+        let before = gmail.transport().meter().units();
+        let raw = gmail
+            .raw_message(&tokens, id)
+            .await?
+            .ok_or_else(|| Error::from(gmail::Error::MessageGone { id: id.to_owned() }))?;
+        Ok((raw, gmail.transport().meter().units() - before))
     }
 }
