@@ -13,12 +13,20 @@ async fn raw_messages_parse_into_their_parts_and_attachments_as_the_mailbox_has_
     let l = Listing::new().await;
     let mailbox = l.mailbox();
     let account = mailbox.account(ANA).unwrap();
-    let chosen: Vec<_> = account
+    // Six with attachments and six with HTML (some may have both).
+    let mut chosen: Vec<_> = account
         .messages
         .iter()
-        .filter(|m| m.html.is_some() || !m.attachments.is_empty())
-        .take(12)
+        .filter(|m| !m.attachments.is_empty())
+        .take(6)
         .collect();
+    chosen.extend(
+        account
+            .messages
+            .iter()
+            .filter(|m| m.html.is_some() && m.attachments.is_empty())
+            .take(6),
+    );
     assert!(
         chosen.iter().any(|m| !m.attachments.is_empty()) && chosen.iter().any(|m| m.html.is_some()),
         "the demo has both kinds"
