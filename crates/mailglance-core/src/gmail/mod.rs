@@ -1,9 +1,9 @@
 //! The Gmail API v1 client: typed requests and Google's error replies mapped to what a
 //! person can act on.
 //!
-//! - [`transport`]: the one way to Gmail: JSON and batch GETs, retries, the 401 hook, the
-//!   quota cost of each call (`quota`), with `retry`'s policy; `batch`: the multipart
-//!   batch format;
+//! - [`transport`]: the one way to Gmail: JSON GETs, retries, the 401 hook, the quota
+//!   cost of each call (`quota`), with `retry`'s policy; `batch_get`: batch GETs on it;
+//!   `batch`: the multipart batch format; `tokens`: where access tokens come from;
 //! - `list`: a page's ids (messages.list); `history`: what changed (history.list);
 //!   `labels`: the sidebar's labels; [`Gmail::profile`];
 //! - `api`: Gmail's wire types; `rows`: pure converters to what the list shows;
@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod batch;
+mod batch_get;
 pub mod headers;
 pub mod history;
 mod labels;
@@ -20,6 +21,7 @@ mod list;
 mod quota;
 mod retry;
 pub mod rows;
+mod tokens;
 pub mod transport;
 
 use std::time::Duration;

@@ -12,75 +12,33 @@
 //! Google's cost table ([`Costs`], docs/spec/GOOGLE-API.md §5): a batch saves round trips,
 //! not quota.
 //!
-//! Not here: what the calls mean (`list.rs`, `labels.rs`, `mod.rs`), tokens themselves
-//! (the caller's [`TokenSource`]), or where the budget keeps its count (`quota.rs`).
+//! Here: the transport, its plain GETs and the quota it spends and holds; batch GETs are
+//! `batch_get.rs`, on the same transport. Not here: what the calls mean (`list.rs`,
+//! `labels.rs`, `mod.rs`), tokens themselves (`tokens.rs`: the caller's [`TokenSource`]),
+//! or where the budget keeps its count (`quota.rs`).
 
-use std::marker::PhantomData;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use oauth2::AccessToken;
 use serde::de::DeserializeOwned;
 
-use super::batch::{self, MAX_PARTS, PartReply};
 use super::quota::{Budget, Costs, Meter, Method};
 use super::retry::{Fail, RetryPolicy, Tried, classify, retry_after, send_failure};
 use super::{Error, Result, offline, status_error};
 
-/// A boxed `Send` future.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Where access tokens come from. The app's implementation asks `Auth` (refreshing
-/// 60 s before the end) and, after a 401, drops the rejected token and refreshes.
-pub trait TokenSource: Send + Sync {
-    /// The caller's error; a Gmail error converts into it.
-    type Error: From<Error> + Send;
-    /// A token to call with.
-    fn token(&self) -> BoxFuture<'_, std::result::Result<AccessToken, Self::Error>>;
-    /// A new token after Gmail refused `rejected` with a 401.
-    fn renew<'a>(
-        &'a self,
-        rejected: &'a AccessToken,
-    ) -> BoxFuture<'a, std::result::Result<AccessToken, Self::Error>>;
-}
-
-/// One token that cannot be renewed (tests and tools that hold a token already): a 401
-/// is the caller's, as `E`.
-#[derive(Debug, Clone)]
-pub struct FixedToken<E = Error>(AccessToken, PhantomData<fn() -> E>);
-
-impl<E> FixedToken<E> {
-    /// The token to call with.
-    pub fn new(token: AccessToken) -> Self {
-        Self(token, PhantomData)
-    }
-}
-
-impl<E: From<Error> + Send> TokenSource for FixedToken<E> {
-    type Error = E;
-    fn token(&self) -> BoxFuture<'_, std::result::Result<AccessToken, E>> {
-        let token = self.0.clone();
-        Box::pin(async move { Ok(token) })
-    }
-    fn renew<'a>(
-        &'a self,
-        _: &'a AccessToken,
-    ) -> BoxFuture<'a, std::result::Result<AccessToken, E>> {
-        Box::pin(async { Err(E::from(Error::Unauthorized)) })
-    }
-}
+pub use super::tokens::{BoxFuture, FixedToken, TokenSource};
 
 /// Gmail's REST API at one root, over one HTTP client.
 #[derive(Debug, Clone)]
 pub struct Transport {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     /// The API root, ending in `/` (`https://gmail.googleapis.com/`).
-    root: String,
+    pub(super) root: String,
     /// The root's path (`/` for Google): batch parts carry path-only URLs.
-    base_path: String,
-    retry: RetryPolicy,
-    costs: Costs,
+    pub(super) base_path: String,
+    pub(super) retry: RetryPolicy,
+    pub(super) costs: Costs,
     meter: Meter,
     budget: Option<Arc<Budget>>,
 }
@@ -126,7 +84,7 @@ impl Transport {
     }
 
     /// Counts `units` and, with a budget, first waits for room for them.
-    async fn spend(&self, units: u64) -> Result<()> {
+    pub(super) async fn spend(&self, units: u64) -> Result<()> {
         if let Some(budget) = &self.budget {
             budget.spend(units).await?;
         }
@@ -138,7 +96,11 @@ impl Transport {
     /// (the next [`Transport::spend`] waits it out), and this call has held `held` so far;
     /// holding longer than the budget's `max_wait` in all is told instead. `None` without
     /// a budget: the retry policy decides.
-    async fn hold(&self, hint: Option<Duration>, held: &mut Duration) -> Option<Result<()>> {
+    pub(super) async fn hold(
+        &self,
+        hint: Option<Duration>,
+        held: &mut Duration,
+    ) -> Option<Result<()>> {
         let budget = self.budget.as_ref()?;
         Some(match budget.refused(hint).await {
             Ok(wait) if *held + wait <= budget.max_wait() => {
@@ -207,36 +169,6 @@ impl Transport {
         }
     }
 
-    /// GETs every `gmail/v1/users/me/{path}` through batches of at most [`MAX_PARTS`],
-    /// retrying failed parts. The answer is in `paths`' order; `None` where Google said
-    /// 404 (deleted meanwhile). A 401 renews the token once.
-    pub async fn batch_get<T, S>(
-        &self,
-        tokens: &S,
-        method: Method,
-        paths: &[String],
-    ) -> std::result::Result<Vec<Option<T>>, S::Error>
-    where
-        T: DeserializeOwned,
-        S: TokenSource + ?Sized,
-    {
-        if paths.is_empty() {
-            return Ok(Vec::new());
-        }
-        let full: Vec<String> = paths
-            .iter()
-            .map(|p| format!("{}gmail/v1/users/me/{p}", self.base_path))
-            .collect();
-        let token = tokens.token().await?;
-        match self.batch_retrying(&token, method, &full).await {
-            Err(Error::Unauthorized) => {
-                let token = tokens.renew(&token).await?;
-                Ok(self.batch_retrying(&token, method, &full).await?)
-            }
-            other => Ok(other?),
-        }
-    }
-
     async fn get_retrying<T: DeserializeOwned>(
         &self,
         token: &AccessToken,
@@ -269,150 +201,6 @@ impl Transport {
                 }
             }
         }
-    }
-
-    async fn batch_retrying<T: DeserializeOwned>(
-        &self,
-        token: &AccessToken,
-        method: Method,
-        paths: &[String],
-    ) -> Result<Vec<Option<T>>> {
-        let mut results: Vec<Option<T>> = paths.iter().map(|_| None).collect();
-        let mut pending: Vec<usize> = (0..paths.len()).collect();
-        let mut size = MAX_PARTS;
-        let mut whole_failures = 0;
-        let mut round = 0;
-        let mut held = Duration::ZERO;
-        while !pending.is_empty() {
-            let mut failed: Vec<usize> = Vec::new();
-            let mut hint: Option<Duration> = None;
-            let (mut parts_failed, mut whole_failed) = (false, false);
-            // Whether anything failed for another reason than quota.
-            let mut other_failed = false;
-            let mut last_error = None;
-            for chunk in pending.chunks(size) {
-                let chunk_paths: Vec<String> = chunk.iter().map(|&i| paths[i].clone()).collect();
-                self.spend(self.costs.units(method) * chunk.len() as u64)
-                    .await?;
-                let parts = match self.send_batch(token, &chunk_paths).await {
-                    Ok(parts) => parts,
-                    Err(Fail::Stop(e)) => return Err(e),
-                    Err(Fail::Retry(e, h)) => {
-                        whole_failed = true;
-                        let limited = matches!(e, Error::RateLimited { .. });
-                        parts_failed |= limited;
-                        other_failed |= !limited;
-                        hint = hint.max(h);
-                        last_error = Some(e);
-                        failed.extend_from_slice(chunk);
-                        continue;
-                    }
-                };
-                let mut answered = vec![false; chunk.len()];
-                for part in parts {
-                    let Some(&i) = chunk.get(part.index) else {
-                        continue;
-                    };
-                    answered[part.index] = true;
-                    match read_part::<T>(&part) {
-                        Ok(value) => results[i] = value,
-                        Err(Fail::Stop(e)) => return Err(e),
-                        Err(Fail::Retry(e, h)) => {
-                            parts_failed = true;
-                            other_failed |= !matches!(e, Error::RateLimited { .. });
-                            hint = hint.max(h);
-                            last_error = Some(e);
-                            failed.push(i);
-                        }
-                    }
-                }
-                for (k, done) in answered.into_iter().enumerate() {
-                    if !done {
-                        other_failed = true;
-                        last_error = Some(Error::Malformed {
-                            detail: "a batch reply left out a part".into(),
-                        });
-                        failed.push(chunk[k]);
-                    }
-                }
-            }
-            if failed.is_empty() {
-                break;
-            }
-            // Refused for quota alone, with a budget: every caller holds as Gmail said,
-            // and the round does not count as a failure.
-            if !other_failed && let Some(held) = self.hold(hint, &mut held).await {
-                held?;
-                failed.sort_unstable();
-                pending = failed;
-                continue;
-            }
-            round += 1;
-            if round > self.retry.batch_rounds {
-                return Err(last_error.unwrap_or(Error::Malformed {
-                    detail: "batch parts kept failing".into(),
-                }));
-            }
-            // A reply cut short is tried again as it was once; after that, and whenever
-            // parts were refused, smaller batches.
-            if whole_failed {
-                whole_failures += 1;
-            }
-            if parts_failed || whole_failures > 1 {
-                size = (size / 2).max(1);
-            }
-            if let Some(e) = &last_error {
-                tracing::debug!(
-                    "{} batch parts to retry ({e}); round {round}, batches of {size}",
-                    failed.len()
-                );
-            }
-            failed.sort_unstable();
-            pending = failed;
-            tokio::time::sleep(self.retry.wait(round, hint)).await;
-        }
-        Ok(results)
-    }
-
-    async fn send_batch(&self, token: &AccessToken, paths: &[String]) -> Tried<Vec<PartReply>> {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let boundary = format!("batch_mailglance_{nanos:x}");
-        let request = self
-            .http
-            .post(format!("{}batch/gmail/v1", self.root))
-            .bearer_auth(token.secret())
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                format!("multipart/mixed; boundary={boundary}"),
-            )
-            .body(batch::request_body(&boundary, paths));
-        let response = request.send().await.map_err(send_failure)?;
-        let status = response.status().as_u16();
-        let hint = retry_after(&response);
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Fail::Retry(offline(e), None))?;
-        if !(200..300).contains(&status) {
-            return Err(classify(status_error(status, hint, &bytes), hint));
-        }
-        batch::parse_reply(&content_type, &String::from_utf8_lossy(&bytes)).map_err(|e| {
-            Fail::Retry(
-                Error::Malformed {
-                    detail: e.to_string(),
-                },
-                None,
-            )
-        })
     }
 }
 
@@ -449,25 +237,6 @@ async fn try_get<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Tried
             None,
         )
     })
-}
-
-/// One inner response: `Ok(None)` for a 404.
-fn read_part<T: DeserializeOwned>(part: &PartReply) -> Tried<Option<T>> {
-    match part.status {
-        200..=299 => serde_json::from_str(&part.body).map(Some).map_err(|e| {
-            Fail::Retry(
-                Error::Malformed {
-                    detail: e.to_string(),
-                },
-                None,
-            )
-        }),
-        404 => Ok(None),
-        status => Err(classify(
-            status_error(status, part.retry_after, part.body.as_bytes()),
-            part.retry_after,
-        )),
-    }
 }
 
 #[cfg(test)]
