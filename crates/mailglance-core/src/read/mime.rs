@@ -2,9 +2,12 @@
 //! every charset `encoding_rs` knows, RFC 2047 and 2231 names, `multipart/alternative`
 //! (the HTML part preferred, the plain one kept for a "Plain text" toggle), nested
 //! `message/rfc822` parts listed as attachments, `format=flowed` (RFC 3676) reflowed.
-//! Every header the pane shows is text with no control or bidi-override character.
+//! Every header the pane shows is cleaned as the list's rows are (`gmail::headers`): no
+//! control character anywhere, no bidi control in a name or an address.
 
 use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
+
+use crate::gmail::headers::{displayable, without_bidi_controls};
 use serde::{Deserialize, Serialize};
 
 /// Each attachment of a message's RFC 822 bytes, listed as [`parse`] lists it, with its
@@ -134,7 +137,9 @@ pub fn parse(raw: &[u8]) -> Option<Reading> {
         from: message.from().and_then(|a| people(a).into_iter().next()),
         to: message.to().map(people).unwrap_or_default(),
         cc: message.cc().map(people).unwrap_or_default(),
-        subject: message.subject().map(plain_text),
+        // Right-to-left subjects keep their marks, as the list's do (the window isolates
+        // every field); controls go.
+        subject: message.subject().map(displayable),
         date_ms: message.date().map(|d| d.to_timestamp() * 1000),
         html,
         text,
@@ -154,21 +159,10 @@ fn people(address: &Address<'_>) -> Vec<Person> {
         .collect()
 }
 
-/// A header value as plain text: no control character, no bidi override or isolate.
+/// A name or an address as the list shows it: no control character, no bidi control
+/// (in a sender they can only disguise it), as `gmail::headers` cleans a row's.
 pub fn plain_text(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !c.is_control() && !is_bidi_control(*c))
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}'
-    )
+    without_bidi_controls(value)
 }
 
 /// An attachment's name made safe to save: the last path component only, no control or
