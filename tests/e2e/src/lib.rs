@@ -227,6 +227,20 @@ impl App {
         Self::start_in(home, launch).await
     }
 
+    /// Starts the app over `home` and signs in there as the stand-in's big demo account
+    /// (its scripted person approves), returning once the first rows are drawn.
+    pub async fn signed_in(home: tempfile::TempDir, launch: Launch) -> App {
+        let app = App::start_in(
+            home,
+            launch.env("STANDIN_BROWSE_ACCOUNT", mailglance_standin::BIG_ACCOUNT),
+        )
+        .await;
+        app.click("#sign-in").await;
+        app.wait_visible("#shell").await;
+        app.wait_visible(".row").await;
+        app
+    }
+
     /// Starts the app over existing folders (for restart tests).
     pub async fn start_in(home: tempfile::TempDir, launch: Launch) -> App {
         // Both ring and aws-lc-rs are linked in (see Cargo.toml): pick one, once.

@@ -12,10 +12,7 @@ use mailglance_standin::{BIG_ACCOUNT, HOSTILE_SUBJECT, Options, StandIn};
 async fn signed_in(launch: Launch) -> (StandIn, App) {
     let standin = StandIn::start(Options::default()).await.unwrap();
     let home = home_recording_gmail(&standin);
-    let app = App::start_in(home, launch.env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT)).await;
-    app.click("#sign-in").await;
-    app.wait_visible("#shell").await;
-    app.wait_visible(".row").await;
+    let app = App::signed_in(home, launch).await;
     (standin, app)
 }
 

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use mailglance_e2e::{App, Launch, target_dir};
-use mailglance_standin::{BIG_ACCOUNT, Options, StandIn};
+use mailglance_standin::{Options, StandIn};
 
 fn print_tree(app: &App, label: &str) -> (u64, u64) {
     let tree = app.process_tree();
@@ -84,13 +84,7 @@ async fn memory_with_50_and_2000_rows_from_the_store() {
     std::fs::write(&path, settings.to_string()).unwrap();
 
     // First pass: 2,000 rows of All Mail from Gmail, kept in the store.
-    let app = App::start_in(
-        home,
-        Launch::default().env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT),
-    )
-    .await;
-    app.click("#sign-in").await;
-    app.wait_visible(".row").await;
+    let app = App::signed_in(home, Launch::default()).await;
     app.click("#system-labels button[data-label-id='']").await;
     app.wait_text_containing("#list-count", "50 of about").await;
     let fetched = scroll_until(&app, 2000).await;

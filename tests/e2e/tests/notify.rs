@@ -48,13 +48,7 @@ async fn new_inbox_mail_is_notified_once_in_plain_text_and_appears_with_no_actio
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     settings["sync"] = serde_json::json!({"frontSeconds": 1, "backgroundSeconds": 1});
     std::fs::write(&path, settings.to_string()).unwrap();
-    let app = App::start_in(
-        home,
-        Launch::default().env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT),
-    )
-    .await;
-    app.click("#sign-in").await;
-    app.wait_visible(".row").await;
+    let app = App::signed_in(home, Launch::default()).await;
     app.wait_text_containing("#list-status", "Updated").await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let start = seen.lock().unwrap().len();

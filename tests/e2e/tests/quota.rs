@@ -11,13 +11,7 @@ use mailglance_standin::{BIG_ACCOUNT, Options, RateLimitStyle, StandIn};
 async fn the_window_says_it_waits_for_quota_another_client_spent_and_carries_on_by_itself() {
     let standin = StandIn::start(Options::default()).await.unwrap();
     let home = home_recording_gmail(&standin);
-    let app = App::start_in(
-        home,
-        Launch::default().env("STANDIN_BROWSE_ACCOUNT", BIG_ACCOUNT),
-    )
-    .await;
-    app.click("#sign-in").await;
-    app.wait_visible(".row").await;
+    let app = App::signed_in(home, Launch::default()).await;
     assert!(
         app.js::<bool>("return document.getElementById('quota-wait').hidden")
             .await,
